@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@agentlens/source'] },
+  ssr: { resolve: { conditions: ['@agentlens/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts'],
+    testTimeout: 20_000,
+    // Two cores here and in CI: more workers only add contention.
+    maxWorkers: 2,
+  },
+});
