@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderMetricsReference } from '@agentlens/core';
 
-const pages = [{ path: fileURLToPath(new URL('../docs/metrics.md', import.meta.url)), render: renderMetricsReference }];
+const pages = [
+  { path: fileURLToPath(new URL('../docs/metrics.md', import.meta.url)), render: renderMetricsReference },
+];
 
 const check = process.argv.includes('--check');
 let stale = 0;

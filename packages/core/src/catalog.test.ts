@@ -10,9 +10,12 @@ import {
 import { renderMetricsReference } from './metrics-reference.js';
 
 describe('metric catalog', () => {
-  it.each(METRIC_DEFINITIONS.map((d) => [d.name, d] as const))('%s follows the Prometheus naming rules', (_, d) => {
-    expect(namingProblems(d)).toEqual([]);
-  });
+  it.each(METRIC_DEFINITIONS.map((d) => [d.name, d] as const))(
+    '%s follows the Prometheus naming rules',
+    (_, d) => {
+      expect(namingProblems(d)).toEqual([]);
+    },
+  );
 
   it('has unique names, also once every histogram expands into _bucket/_sum/_count', () => {
     const names = METRIC_DEFINITIONS.flatMap((d) =>

@@ -52,7 +52,8 @@ describe('LatencyHistogram', () => {
 
   it('ignores values that would corrupt it', () => {
     const histogram = new LatencyHistogram();
-    for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) histogram.record(bad);
+    for (const bad of [Number.NaN, -1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      histogram.record(bad);
     expect(histogram.count).toBe(0);
     expect(histogram.quantile(0.5)).toBe(0);
     histogram.record(0);

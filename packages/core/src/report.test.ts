@@ -52,7 +52,9 @@ describe('report schema', () => {
   });
 
   it('rejects a success rate given in percent and a negative cost', () => {
-    expect(ReportSchema.safeParse({ ...report, overview: { ...overview, successRate: 98 } }).success).toBe(false);
+    expect(ReportSchema.safeParse({ ...report, overview: { ...overview, successRate: 98 } }).success).toBe(
+      false,
+    );
     expect(ReportSchema.safeParse({ ...report, overview: { ...overview, cost: -1 } }).success).toBe(false);
     expect(ReportSchema.safeParse({ ...report, schema: 'agentlens.report/v0' }).success).toBe(false);
   });

@@ -1,0 +1,400 @@
+import { getHeapStatistics } from 'node:v8';
+import {
+  type AgentStats,
+  type ErrorEntry,
+  type Failure,
+  LatencyHistogram,
+  type ModelStats,
+  OVERFLOW_LABEL_VALUE,
+  type Overview,
+  type SystemHealth,
+  type ToolStats,
+} from '@agentlens/core';
+import type { HealthThresholds } from '../config.js';
+import { RingBuffer } from './ring-buffer.js';
+import { SlidingWindow } from './sliding-window.js';
+
+/** Running figures of one agent. The SDK's record functions update these fields directly. */
+export class AgentAggregate {
+  requests = 0;
+  successes = 0;
+  failures = 0;
+  tokens = 0;
+  cost = 0;
+  inFlight = 0;
+  readonly latency = new LatencyHistogram();
+  constructor(readonly name: string) {}
+}
+
+interface StoredFailure {
+  readonly at: number;
+  readonly message: string;
+  readonly agentName: string | null;
+}
+
+/** Running figures of one tool. */
+export class ToolAggregate {
+  uses = 0;
+  successes = 0;
+  failures = 0;
+  readonly latency = new LatencyHistogram();
+  readonly recentFailures: RingBuffer<StoredFailure>;
+  constructor(
+    readonly name: string,
+    recentFailures: number,
+  ) {
+    this.recentFailures = new RingBuffer(recentFailures);
+  }
+}
+
+/** Running figures of one provider and model. */
+export class ModelAggregate {
+  requests = 0;
+  failures = 0;
+  inputTokens = 0;
+  outputTokens = 0;
+  cacheReadTokens = 0;
+  cacheWriteTokens = 0;
+  reasoningTokens = 0;
+  cost = 0;
+  unpricedCalls = 0;
+  readonly latency = new LatencyHistogram();
+  constructor(
+    readonly provider: string,
+    readonly model: string,
+  ) {}
+}
+
+interface StoredError {
+  readonly at: number;
+  readonly component: string;
+  readonly errorType: string;
+  readonly message: string;
+  readonly context: Record<string, unknown>;
+}
+
+export interface CollectorOptions {
+  /** Most agents, tools and models kept apiece; later ones fold into `__overflow__`. */
+  readonly entityCap: number;
+  readonly errorLogSize: number;
+  readonly recentFailuresPerTool: number;
+  readonly healthWindowSeconds: number;
+  readonly thresholds: HealthThresholds;
+}
+
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential/i;
+const MAX_CONTEXT_KEYS = 32;
+const MAX_TEXT = 2000;
+
+function truncate(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/**
+ * A bounded, JSON-safe copy of an error's context: secret-looking keys are redacted, objects are
+ * stored as (truncated) JSON text, so the error log neither leaks secrets nor pins large objects.
+ */
+function sanitizeContext(context: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (!context || typeof context !== 'object') return out;
+  let kept = 0;
+  for (const [key, value] of Object.entries(context)) {
+    if (kept++ >= MAX_CONTEXT_KEYS) break;
+    if (SECRET_KEY.test(key)) out[key] = '[REDACTED]';
+    else if (value === null || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+    else if (typeof value === 'string') out[key] = truncate(value);
+    else {
+      try {
+        out[key] = truncate(JSON.stringify(value) ?? String(value));
+      } catch {
+        out[key] = '[unserializable]';
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The in-process collector: live aggregates per agent, tool and model, a bounded error log and the
+ * recent window behind `getSystemHealth()`. Every structure is bounded (entity caps, rings, fixed
+ * latency histograms), so memory does not grow with traffic.
+ */
+export class Collector {
+  readonly startedAt = Date.now();
+  readonly overall = new LatencyHistogram();
+  readonly window: SlidingWindow;
+  readonly #options: CollectorOptions;
+  readonly #agents = new Map<string, AgentAggregate>();
+  readonly #tools = new Map<string, ToolAggregate>();
+  readonly #models = new Map<string, Map<string, ModelAggregate>>();
+  #modelCount = 0;
+  readonly #errors: RingBuffer<StoredError>;
+  #errorCount = 0;
+  #lastCpu = process.cpuUsage();
+  #lastCpuAt = process.hrtime.bigint();
+  #lastUtilization = 0;
+
+  constructor(options: CollectorOptions) {
+    this.#options = options;
+    this.window = new SlidingWindow(options.healthWindowSeconds);
+    this.#errors = new RingBuffer(options.errorLogSize);
+  }
+
+  agent(name: string): AgentAggregate {
+    let agent = this.#agents.get(name);
+    if (agent === undefined) {
+      const key = this.#agents.size >= this.#options.entityCap ? OVERFLOW_LABEL_VALUE : name;
+      agent = this.#agents.get(key) ?? new AgentAggregate(key);
+      this.#agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  tool(name: string): ToolAggregate {
+    let tool = this.#tools.get(name);
+    if (tool === undefined) {
+      const key = this.#tools.size >= this.#options.entityCap ? OVERFLOW_LABEL_VALUE : name;
+      tool = this.#tools.get(key) ?? new ToolAggregate(key, this.#options.recentFailuresPerTool);
+      this.#tools.set(key, tool);
+    }
+    return tool;
+  }
+
+  model(provider: string, model: string): ModelAggregate {
+    let byModel = this.#models.get(provider);
+    let found = byModel?.get(model);
+    if (found !== undefined) return found;
+    if (this.#modelCount >= this.#options.entityCap) {
+      provider = OVERFLOW_LABEL_VALUE;
+      model = OVERFLOW_LABEL_VALUE;
+      byModel = this.#models.get(provider);
+      found = byModel?.get(model);
+      if (found !== undefined) return found;
+    }
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.#models.set(provider, byModel);
+    }
+    found = new ModelAggregate(provider, model);
+    byModel.set(model, found);
+    this.#modelCount++;
+    return found;
+  }
+
+  recordToolFailure(tool: ToolAggregate, message: string, agentName: string | undefined, at: number): void {
+    tool.recentFailures.push({ at, message: truncate(message), agentName: agentName ?? null });
+  }
+
+  recordError(
+    component: string,
+    errorType: string,
+    message: string,
+    context: Record<string, unknown> | undefined,
+  ) {
+    const at = Date.now();
+    this.#errorCount++;
+    this.#errors.push({
+      at,
+      component,
+      errorType,
+      message: truncate(message),
+      context: sanitizeContext(context),
+    });
+    this.window.recordError(at);
+  }
+
+  get errorCount(): number {
+    return this.#errorCount;
+  }
+
+  agents(): AgentStats[] {
+    return [...this.#agents.values()].map((a) => ({
+      name: a.name,
+      requests: a.requests,
+      successes: a.successes,
+      failures: a.failures,
+      successRate: a.requests === 0 ? 1 : a.successes / a.requests,
+      avgResponseTime: a.latency.mean(),
+      p50ResponseTime: a.latency.quantile(0.5),
+      p95ResponseTime: a.latency.quantile(0.95),
+      p99ResponseTime: a.latency.quantile(0.99),
+      tokens: a.tokens,
+      cost: a.cost,
+      inFlight: Math.max(0, a.inFlight),
+    }));
+  }
+
+  tools(): ToolStats[] {
+    return [...this.#tools.values()].map((t) => ({
+      name: t.name,
+      uses: t.uses,
+      successes: t.successes,
+      failures: t.failures,
+      successRate: t.uses === 0 ? 1 : t.successes / t.uses,
+      avgExecutionTime: t.latency.mean(),
+      p95ExecutionTime: t.latency.quantile(0.95),
+      recentFailures: t.recentFailures.newestFirst().map(
+        (f): Failure => ({
+          time: new Date(f.at).toISOString(),
+          message: f.message,
+          agentName: f.agentName,
+        }),
+      ),
+    }));
+  }
+
+  models(): ModelStats[] {
+    const out: ModelStats[] = [];
+    for (const byModel of this.#models.values()) {
+      for (const m of byModel.values()) {
+        out.push({
+          provider: m.provider,
+          model: m.model,
+          requests: m.requests,
+          failures: m.failures,
+          inputTokens: m.inputTokens,
+          outputTokens: m.outputTokens,
+          cacheReadTokens: m.cacheReadTokens,
+          cacheWriteTokens: m.cacheWriteTokens,
+          reasoningTokens: m.reasoningTokens,
+          avgLatency: m.latency.mean(),
+          p95Latency: m.latency.quantile(0.95),
+          cost: m.cost,
+          unpricedCalls: m.unpricedCalls,
+        });
+      }
+    }
+    return out;
+  }
+
+  errors(): ErrorEntry[] {
+    return this.#errors.newestFirst().map((e) => ({
+      time: new Date(e.at).toISOString(),
+      component: e.component,
+      errorType: e.errorType,
+      message: e.message,
+      context: e.context,
+    }));
+  }
+
+  overview(): Overview {
+    let requests = 0;
+    let successes = 0;
+    let tokens = 0;
+    let cost = 0;
+    for (const a of this.#agents.values()) {
+      requests += a.requests;
+      successes += a.successes;
+      tokens += a.tokens;
+      cost += a.cost;
+    }
+    let modelCalls = 0;
+    let unpricedCalls = 0;
+    let modelCost = 0;
+    for (const byModel of this.#models.values()) {
+      for (const m of byModel.values()) {
+        modelCalls += m.requests;
+        unpricedCalls += m.unpricedCalls;
+        modelCost += m.cost;
+      }
+    }
+    let toolCalls = 0;
+    for (const t of this.#tools.values()) toolCalls += t.uses;
+    return {
+      requests,
+      successes,
+      failures: requests - successes,
+      successRate: requests === 0 ? 1 : successes / requests,
+      avgResponseTime: this.overall.mean(),
+      p50ResponseTime: this.overall.quantile(0.5),
+      p95ResponseTime: this.overall.quantile(0.95),
+      p99ResponseTime: this.overall.quantile(0.99),
+      tokens,
+      // Agents report their own cost; model calls carry theirs. Whichever is larger is the better
+      // estimate of the spend, since an app may record only one of the two.
+      cost: Math.max(cost, modelCost),
+      modelCalls,
+      toolCalls,
+      unpricedCalls,
+      errors: this.#errorCount,
+    };
+  }
+
+  #cpu(): SystemHealth['cpu'] {
+    const now = process.hrtime.bigint();
+    const usage = process.cpuUsage();
+    const elapsedMicros = Number(now - this.#lastCpuAt) / 1000;
+    // Readings closer than 100 ms apart are noise; keep the previous utilization then.
+    if (elapsedMicros >= 100_000) {
+      const used = usage.user - this.#lastCpu.user + (usage.system - this.#lastCpu.system);
+      this.#lastUtilization = used / elapsedMicros;
+      this.#lastCpu = usage;
+      this.#lastCpuAt = now;
+    }
+    return {
+      utilization: this.#lastUtilization,
+      userSeconds: usage.user / 1e6,
+      systemSeconds: usage.system / 1e6,
+    };
+  }
+
+  /**
+   * The overall state, by the rules of docs/health.md: `unhealthy` when the success rate in the
+   * window is under `unhealthySuccessRate` or failures exceed `unhealthyFailures`; `degraded` when
+   * the success rate is under `degradedSuccessRate`, failures exceed `degradedFailures`, the average
+   * response time exceeds `degradedResponseTime`, or the heap is above `degradedHeapRatio` of its
+   * limit; `healthy` otherwise. Success-rate rules need `minRequests` requests in the window.
+   */
+  systemHealth(nowMs = Date.now()): SystemHealth {
+    const t = this.#options.thresholds;
+    const w = this.window.totals(nowMs);
+    const unhealthy: string[] = [];
+    const degraded: string[] = [];
+    const successRate = w.requests === 0 ? 1 : (w.requests - w.failures) / w.requests;
+    const windowText = `in the last ${this.window.windowSeconds} s`;
+    if (w.requests >= t.minRequests) {
+      const pct = `${(successRate * 100).toFixed(1)} %`;
+      if (successRate < t.unhealthySuccessRate) {
+        unhealthy.push(`success rate ${pct} ${windowText} is under ${t.unhealthySuccessRate * 100} %`);
+      } else if (successRate < t.degradedSuccessRate) {
+        degraded.push(`success rate ${pct} ${windowText} is under ${t.degradedSuccessRate * 100} %`);
+      }
+    }
+    if (w.failures > t.unhealthyFailures) {
+      unhealthy.push(`${w.failures} failures ${windowText} (more than ${t.unhealthyFailures})`);
+    } else if (w.failures > t.degradedFailures) {
+      degraded.push(`${w.failures} failures ${windowText} (more than ${t.degradedFailures})`);
+    }
+    const avg = w.requests === 0 ? 0 : w.responseTime / w.requests;
+    if (avg > t.degradedResponseTime) {
+      degraded.push(
+        `average response time ${avg.toFixed(2)} s ${windowText} is over ${t.degradedResponseTime} s`,
+      );
+    }
+    const memory = process.memoryUsage();
+    const heapRatio = memory.heapUsed / getHeapStatistics().heap_size_limit;
+    if (heapRatio > t.degradedHeapRatio) {
+      degraded.push(`heap at ${(heapRatio * 100).toFixed(0)} % of its limit`);
+    }
+    let totalRequests = 0;
+    let activeAgents = 0;
+    for (const a of this.#agents.values()) {
+      totalRequests += a.requests;
+      if (a.requests > 0) activeAgents++;
+    }
+    return {
+      status: unhealthy.length > 0 ? 'unhealthy' : degraded.length > 0 ? 'degraded' : 'healthy',
+      reasons: [...unhealthy, ...degraded],
+      uptimeSeconds: (nowMs - this.startedAt) / 1000,
+      activeAgents,
+      totalRequests,
+      successRate,
+      windowSeconds: this.window.windowSeconds,
+      requestsInWindow: w.requests,
+      failuresInWindow: w.failures,
+      errorsInWindow: w.errors,
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
+      cpu: this.#cpu(),
+    };
+  }
+}

@@ -1,0 +1,219 @@
+import { isValidLabelName, isValidMetricPrefix } from '@agentlens/core';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
+import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from './internal/diagnostics.js';
+
+/**
+ * Every environment variable the SDK reads, in one typed list. Options passed in code win over
+ * these; these win over the defaults. A bad value in the environment is reported and ignored (the
+ * default applies); a bad option passed in code throws from `createAgentlens`.
+ */
+export const ENVIRONMENT_VARIABLES = {
+  AGENTLENS_SERVICE_NAME: 'service name (falls back to OTEL_SERVICE_NAME)',
+  OTEL_SERVICE_NAME: 'service name, the OpenTelemetry standard variable',
+  AGENTLENS_METRIC_PREFIX: 'prefix for every metric name, e.g. jaf_',
+  AGENTLENS_SERIES_CAP: 'label combinations kept per metric before folding into __overflow__',
+  AGENTLENS_PROCESS_METRICS: 'true/false: collect prom-client process metrics',
+  AGENTLENS_LOG_LEVEL: 'silent|error|warn|info|debug: the SDK diagnostics on stderr',
+  AGENTLENS_TOKEN: 'bearer token the metrics server requires (required off loopback)',
+  AGENTLENS_METRICS_HOST: 'address the metrics server binds (default 127.0.0.1)',
+  AGENTLENS_METRICS_PORT: 'port of the metrics server (default 9464)',
+} as const;
+export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
+
+/** Thresholds of `getSystemHealth()`; see docs/health.md for the rules they feed. */
+export interface HealthThresholds {
+  /** Success rate (0..1) under which the system is degraded. Default 0.9. */
+  readonly degradedSuccessRate: number;
+  /** Success rate (0..1) under which the system is unhealthy. Default 0.5. */
+  readonly unhealthySuccessRate: number;
+  /** Failures in the window above which the system is degraded. Default 10. */
+  readonly degradedFailures: number;
+  /** Failures in the window above which the system is unhealthy. Default 50. */
+  readonly unhealthyFailures: number;
+  /** Average agent response time (seconds) in the window above which the system is degraded. Default 5. */
+  readonly degradedResponseTime: number;
+  /** Requests the window needs before the success-rate rules apply. Default 10. */
+  readonly minRequests: number;
+  /** Heap used over the heap limit above which the system is degraded. Default 0.9. */
+  readonly degradedHeapRatio: number;
+}
+
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
+  degradedSuccessRate: 0.9,
+  unhealthySuccessRate: 0.5,
+  degradedFailures: 10,
+  unhealthyFailures: 50,
+  degradedResponseTime: 5,
+  minRequests: 10,
+  degradedHeapRatio: 0.9,
+};
+
+const ratio = z.number().min(0).max(1);
+const positiveInt = z.number().int().positive();
+
+const OptionsSchema = z
+  .object({
+    serviceName: z.string().min(1).optional(),
+    metricPrefix: z
+      .string()
+      .refine(isValidMetricPrefix, 'must match [a-zA-Z_:][a-zA-Z0-9_:]* (for example "jaf_") or be empty')
+      .optional(),
+    defaultLabels: z
+      .record(
+        z
+          .string()
+          .refine(isValidLabelName, 'label names must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __'),
+        z.string(),
+      )
+      .optional(),
+    seriesCap: positiveInt.optional(),
+    registry: z
+      .custom<Registry>(
+        (v) =>
+          typeof v === 'object' &&
+          v !== null &&
+          typeof (v as Registry).registerMetric === 'function' &&
+          typeof (v as Registry).getMetricsAsArray === 'function',
+        'must be a prom-client Registry',
+      )
+      .optional(),
+    processMetrics: z.boolean().optional(),
+    logLevel: z.enum(DIAGNOSTIC_LEVELS).optional(),
+    onInvalidRecord: z.enum(['warn', 'throw']).optional(),
+    errorLogSize: positiveInt.max(100_000).optional(),
+    recentFailuresPerTool: positiveInt.max(1000).optional(),
+    healthWindowSeconds: positiveInt.max(86_400).optional(),
+    healthThresholds: z
+      .object({
+        degradedSuccessRate: ratio,
+        unhealthySuccessRate: ratio,
+        degradedFailures: z.number().int().nonnegative(),
+        unhealthyFailures: z.number().int().nonnegative(),
+        degradedResponseTime: z.number().positive(),
+        minRequests: z.number().int().nonnegative(),
+        degradedHeapRatio: ratio,
+      })
+      .partial()
+      .strict()
+      .optional(),
+    readiness: z.enum(['auto', 'manual']).optional(),
+  })
+  .strict();
+
+/** Options of {@link createAgentlens}. Every one is optional. */
+export interface AgentlensOptions {
+  /** Service name in health reports and snapshots. Env: AGENTLENS_SERVICE_NAME, OTEL_SERVICE_NAME. */
+  serviceName?: string;
+  /** Prefix for every metric name (`jaf_`, `mega_agent_`). Default none. Env: AGENTLENS_METRIC_PREFIX. */
+  metricPrefix?: string;
+  /** Labels added to every series of the registry (prom-client `setDefaultLabels`). */
+  defaultLabels?: Record<string, string>;
+  /** Label combinations per metric before new ones fold into `__overflow__`. Default 2000. */
+  seriesCap?: number;
+  /** The prom-client registry to register in; pass prom-client's global `register` to merge with your own metrics. Default: a new registry. */
+  registry?: Registry;
+  /** Collect prom-client's process metrics (CPU, memory, event loop, GC). Default true. */
+  processMetrics?: boolean;
+  /** Level of the SDK's own diagnostics on stderr. Default `silent`. Env: AGENTLENS_LOG_LEVEL. */
+  logLevel?: DiagnosticLevel;
+  /** What a recording with a bad value does: `warn` (drop it, count it, log once a minute) or `throw`. Default `warn`. */
+  onInvalidRecord?: 'warn' | 'throw';
+  /** Errors kept in the collector's error log. Default 100. */
+  errorLogSize?: number;
+  /** Failures kept per tool. Default 10. */
+  recentFailuresPerTool?: number;
+  /** Window of the recent figures in `getSystemHealth()`, in seconds. Default 300. */
+  healthWindowSeconds?: number;
+  /** Thresholds of `getSystemHealth()`. */
+  healthThresholds?: Partial<HealthThresholds>;
+  /** `auto`: `/ready` is ready at once (while critical checks pass); `manual`: 503 until `setReady(true)`. Default `auto`. */
+  readiness?: 'auto' | 'manual';
+}
+
+/** Options after defaults and environment are applied. */
+export interface ResolvedConfig {
+  readonly serviceName: string;
+  readonly metricPrefix: string;
+  readonly defaultLabels: Readonly<Record<string, string>>;
+  readonly seriesCap: number;
+  readonly registry: Registry | undefined;
+  readonly processMetrics: boolean;
+  readonly logLevel: DiagnosticLevel;
+  readonly onInvalidRecord: 'warn' | 'throw';
+  readonly errorLogSize: number;
+  readonly recentFailuresPerTool: number;
+  readonly healthWindowSeconds: number;
+  readonly healthThresholds: HealthThresholds;
+  readonly readiness: 'auto' | 'manual';
+}
+
+/** An error in the options passed to `createAgentlens`; the message lists every problem. */
+export class AgentlensConfigError extends Error {
+  override readonly name = 'AgentlensConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Resolves options: explicit option, then environment variable, then default. Throws
+ * {@link AgentlensConfigError} on a bad option; returns the problems found in the environment so
+ * the caller can report them once its diagnostics exist.
+ */
+export function resolveConfig(
+  options: AgentlensOptions = {},
+  env: Env = process.env,
+): { config: ResolvedConfig; envProblems: string[] } {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`);
+    throw new AgentlensConfigError(`invalid agentlens options: ${problems.join('; ')}`);
+  }
+  const o = parsed.data;
+  const envProblems: string[] = [];
+  const fromEnv = <T>(name: EnvironmentVariable, parse: (raw: string) => T | undefined): T | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const value = parse(raw);
+    if (value === undefined)
+      envProblems.push(
+        `${name}=${JSON.stringify(raw)} is not valid (${ENVIRONMENT_VARIABLES[name]}); ignored`,
+      );
+    return value;
+  };
+  const envPrefix = fromEnv('AGENTLENS_METRIC_PREFIX', (raw) => (isValidMetricPrefix(raw) ? raw : undefined));
+  const envCap = fromEnv('AGENTLENS_SERIES_CAP', (raw) =>
+    /^[1-9][0-9]*$/.test(raw) ? Number(raw) : undefined,
+  );
+  const envProcess = fromEnv('AGENTLENS_PROCESS_METRICS', (raw) =>
+    raw === 'true' ? true : raw === 'false' ? false : undefined,
+  );
+  const envLevel = fromEnv('AGENTLENS_LOG_LEVEL', (raw) =>
+    (DIAGNOSTIC_LEVELS as readonly string[]).includes(raw) ? (raw as DiagnosticLevel) : undefined,
+  );
+  const thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, ...o.healthThresholds };
+  if (thresholds.unhealthySuccessRate > thresholds.degradedSuccessRate) {
+    throw new AgentlensConfigError(
+      'invalid agentlens options: healthThresholds.unhealthySuccessRate must not exceed degradedSuccessRate',
+    );
+  }
+  return {
+    config: {
+      serviceName:
+        o.serviceName ?? env.AGENTLENS_SERVICE_NAME ?? env.OTEL_SERVICE_NAME ?? 'unknown_service:node',
+      metricPrefix: o.metricPrefix ?? envPrefix ?? '',
+      defaultLabels: o.defaultLabels ?? {},
+      seriesCap: o.seriesCap ?? envCap ?? 2000,
+      registry: o.registry,
+      processMetrics: o.processMetrics ?? envProcess ?? true,
+      logLevel: o.logLevel ?? envLevel ?? 'silent',
+      onInvalidRecord: o.onInvalidRecord ?? 'warn',
+      errorLogSize: o.errorLogSize ?? 100,
+      recentFailuresPerTool: o.recentFailuresPerTool ?? 10,
+      healthWindowSeconds: o.healthWindowSeconds ?? 300,
+      healthThresholds: thresholds,
+      readiness: o.readiness ?? 'auto',
+    },
+    envProblems,
+  };
+}
