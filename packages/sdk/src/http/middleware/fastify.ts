@@ -21,9 +21,13 @@ interface FastifyInstanceLike {
   addHook(name: 'onRequestAbort', hook: (request: FastifyRequestLike, done: () => void) => void): unknown;
 }
 
-/** A Fastify plugin (callback style), already marked to apply to the whole app. */
+/**
+ * A Fastify plugin (callback style), already marked to apply to the whole app. The instance is
+ * `unknown` so that a Fastify instance can be passed: typed `never`, `app.register(fastifyMetrics(...))`
+ * did not compile for TypeScript users.
+ */
 export type FastifyMetricsPlugin = ((
-  instance: never,
+  instance: unknown,
   options: unknown,
   done: (error?: Error) => void,
 ) => void) & {

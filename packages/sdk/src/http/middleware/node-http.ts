@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Diagnostics } from '../../internal/diagnostics.js';
 import {
   createRouteMatcher,
   DEFAULT_IGNORED_PATHS,
@@ -12,7 +13,8 @@ import {
 export interface NodeHttpMetricsOptions extends HttpMetricsOptions {
   /**
    * Route templates of the app (`/users/:id`); a request matching none is recorded as
-   * `__unmatched__`. Without it, ids in the path are replaced by `:id` (see `normalizePath`).
+   * `__unmatched__`. Without it, ids in the path are replaced by `:id` (see `normalizePath`) and
+   * 404 responses are recorded as `__unmatched__`.
    */
   routes?: readonly string[];
   /** Or a function returning the route template of a request; takes precedence over `routes`. */
@@ -34,11 +36,25 @@ export function nodeHttpMetrics<Req extends IncomingMessage, Res extends ServerR
 ): (req: Req, res: Res) => unknown {
   const ignored = new Set(options.ignorePaths ?? DEFAULT_IGNORED_PATHS);
   const match = options.routes ? createRouteMatcher(options.routes) : undefined;
-  const routeOf = (req: IncomingMessage, path: string): string => {
-    const custom = options.getRoute?.(req);
+  const routeOf = (req: IncomingMessage, path: string, status: number): string => {
+    let custom: string | undefined;
+    try {
+      custom = options.getRoute?.(req);
+    } catch (error) {
+      // This runs in the response's `finish` listener, where a throw would be an uncaught exception
+      // that takes the host app down: the request is recorded with the fallback route instead.
+      (agentlens as { diagnostics?: Diagnostics }).diagnostics?.log(
+        'warn',
+        'nodeHttpMetrics.getRoute',
+        'getRoute threw; the request is recorded with the fallback route',
+        { error: String(error) },
+      );
+    }
     if (custom) return custom;
     if (match) return match(path) ?? UNMATCHED_ROUTE;
-    return normalizePath(path);
+    // Without a route list, a 404 is the one answer that says no route matched, and its paths are
+    // whatever scanners send (`/wp-login.php`, `/.env`, ...): normalized, each would be its own series.
+    return status === 404 ? UNMATCHED_ROUTE : normalizePath(path);
   };
   return (req, res) => {
     const path = pathOf(req.url);
@@ -52,7 +68,7 @@ export function nodeHttpMetrics<Req extends IncomingMessage, Res extends ServerR
       agentlens.adjustHttpRequestsInFlight(-1);
       agentlens.recordHttpRequest({
         method: req.method ?? 'GET',
-        route: routeOf(req, path),
+        route: routeOf(req, path, res.statusCode),
         status: res.statusCode,
         duration: (performance.now() - started) / 1000,
       });
