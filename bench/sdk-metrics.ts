@@ -448,8 +448,15 @@ interface ExpositionRow {
  * lazily, as a tree of pieces, and defers the copying to the first reader; measuring the length
  * makes both sides pay for a flat string, as a real scrape does.
  */
-async function timeRender(render: () => Promise<string>, budget: Budget, warmups: number): Promise<number> {
-  const renderToLength = async () => Buffer.byteLength(await render());
+async function timeRender(
+  render: () => Promise<string | Buffer>,
+  budget: Budget,
+  warmups: number,
+): Promise<number> {
+  const renderToLength = async () => {
+    const body = await render();
+    return typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+  };
   for (let n = 0; n < warmups; n++) await renderToLength();
   return (await time(renderToLength, budget)).medianNs / 1e6;
 }
@@ -463,7 +470,8 @@ async function measureAgentlens(
 ): Promise<ExpositionRow> {
   const body = await agentlens.metrics();
   check(body);
-  const renderMs = await timeRender(() => agentlens.metrics(), budget, warmups);
+  // The handler's own path: the body as bytes, never built as a string.
+  const renderMs = await timeRender(() => agentlens.metricsBody(), budget, warmups);
   const server = await agentlens.startMetricsServer({ host: '127.0.0.1', port: 0 });
   const client = httpGetter(`${server.url}/metrics`);
   try {
@@ -570,7 +578,7 @@ async function expositionSection(quick: boolean, progress: (message: string) => 
     '',
     ...targetLines,
     '',
-    `${quick ? `Quick mode: ${n} series per case instead of 10 000. ` : ''}Render: \`agentlens.metrics()\` or \`registry.metrics()\` and the body's UTF-8 length (what the handler computes before writing), in process. Both sides run without process metrics. The agentlens bodies also carry its other (empty) catalog families, as a real scrape would. HTTP: node:http keep-alive client on 127.0.0.1 against \`agentlens.startMetricsServer({ port: 0 })\`, body read to the end, one request at a time. Each figure is a mitata median of at least ${budget.minSamples} renders or requests over at least ${budget.minMs} ms, after ${warmups} warm-up${warmups === 1 ? '' : 's'}.`,
+    `${quick ? `Quick mode: ${n} series per case instead of 10 000. ` : ''}Render: \`agentlens.metricsBody()\` (the bytes the handler sends) or \`registry.metrics()\` and the body's UTF-8 length (what the handler computes before writing), in process. Both sides run without process metrics. The agentlens bodies also carry its other (empty) catalog families, as a real scrape would. HTTP: node:http keep-alive client on 127.0.0.1 against \`agentlens.startMetricsServer({ port: 0 })\`, body read to the end, one request at a time. Each figure is a mitata median of at least ${budget.minSamples} renders or requests over at least ${budget.minMs} ms, after ${warmups} warm-up${warmups === 1 ? '' : 's'}.`,
   ].join('\n');
 }
 

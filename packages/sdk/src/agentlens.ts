@@ -11,7 +11,7 @@ import { HealthChecker } from './health/index.js';
 import { createMetricsHandler, type MetricsHandler, type MetricsHandlerOptions } from './http/handler.js';
 import { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './http/server.js';
 import { Diagnostics } from './internal/diagnostics.js';
-import { renderRegistry } from './metrics/exposition.js';
+import { renderRegistry, renderRegistryBytes } from './metrics/exposition.js';
 import { createFamilies, type Families } from './metrics/families.js';
 import type { MetricFamily } from './metrics/metric-family.js';
 import {
@@ -804,6 +804,11 @@ export class Agentlens {
   /** The registry's metrics as Prometheus text, or OpenMetrics with `{ openMetrics: true }`. */
   metrics(options: { openMetrics?: boolean } = {}): Promise<string> {
     return renderRegistry(this.registry, options.openMetrics ?? false);
+  }
+
+  /** {@link metrics} as UTF-8 bytes, what `GET /metrics` sends (no string is built on the way). */
+  metricsBody(options: { openMetrics?: boolean } = {}): Promise<Buffer> {
+    return renderRegistryBytes(this.registry, options.openMetrics ?? false);
   }
 
   /**

@@ -62,10 +62,10 @@ export function createMetricsHandler(
         '/metrics',
         async (req, res, head) => {
           const openMetrics = prefersOpenMetrics(req.headers.accept);
-          const body = await agentlens.metrics({ openMetrics });
+          const body = await agentlens.metricsBody({ openMetrics });
           res.writeHead(200, {
             'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE,
-            'content-length': Buffer.byteLength(body),
+            'content-length': body.length,
             'cache-control': 'no-store',
           });
           res.end(head ? undefined : body);

@@ -1,4 +1,5 @@
 import { Registry } from 'prom-client';
+import { ByteWriter } from './byte-writer.js';
 import { MetricFamily } from './metric-family.js';
 
 export const PROMETHEUS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -47,18 +48,23 @@ function openMetricsView(registry: Registry): RegistryInternals {
 }
 
 /**
- * Renders every metric of `registry`: agentlens' own families through their fast path, everything
- * else (process metrics, the user's own prom-client metrics) through prom-client's formatter.
- * Does not mutate the registry (prom-client's own OpenMetrics path renames counters in place).
+ * Renders every metric of `registry` into bytes: agentlens' own families through their fast path,
+ * everything else (process metrics, the user's own prom-client metrics) through prom-client's
+ * formatter. Does not mutate the registry (prom-client's own OpenMetrics path renames counters in
+ * place).
  */
-export async function renderRegistry(registry: Registry, openMetrics: boolean): Promise<string> {
+export async function renderRegistryBytes(registry: Registry, openMetrics: boolean): Promise<Buffer> {
   const defaults = defaultLabelsOf(registry);
   const internals = registry as unknown as RegistryInternals;
   const formatter = openMetrics ? openMetricsView(registry) : internals;
-  const parts: string[] = [];
+  const writer = new ByteWriter();
+  let first = true;
   for (const metric of internals.getMetricsAsArray()) {
+    // The Prometheus text format separates families with a blank line; OpenMetrics allows none.
+    if (!first && !openMetrics) writer.byte(0x0a);
+    first = false;
     if (metric instanceof MetricFamily) {
-      parts.push(metric.render(openMetrics, defaults));
+      metric.renderTo(writer, openMetrics, defaults);
       continue;
     }
     let target: PromClientMetric = metric;
@@ -70,7 +76,13 @@ export async function renderRegistry(registry: Registry, openMetrics: boolean): 
       };
       target = { name: metric.name, type: metric.type, get };
     }
-    parts.push(`${await formatter.getMetricsAsString(target)}\n`);
+    writer.string(`${await formatter.getMetricsAsString(target)}\n`);
   }
-  return openMetrics ? `${parts.join('')}# EOF\n` : parts.join('\n');
+  if (openMetrics) writer.string('# EOF\n');
+  return writer.result();
+}
+
+/** {@link renderRegistryBytes} as a string. */
+export async function renderRegistry(registry: Registry, openMetrics: boolean): Promise<string> {
+  return (await renderRegistryBytes(registry, openMetrics)).toString('utf8');
 }

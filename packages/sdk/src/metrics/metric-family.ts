@@ -1,7 +1,24 @@
 import { type MetricDefinition, type MetricType, OVERFLOW_LABEL_VALUE } from '@agentlens/core';
+import { ByteWriter } from './byte-writer.js';
 import { HistogramSeries, type Series, ValueSeries } from './series.js';
 
 type Node = Map<string, Node | Series>;
+
+/** The byte strings every line of a family is assembled from. */
+interface EncodedParts {
+  readonly name: Buffer;
+  readonly bucket: Buffer;
+  readonly sum: Buffer;
+  readonly count: Buffer;
+  /** `,le="0.1"} ` per bucket, `+Inf` last: after a series' labels. */
+  readonly leAfterLabels: readonly Buffer[];
+  /** `{le="0.1"} ` per bucket: for a series without labels. */
+  readonly leAlone: readonly Buffer[];
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const CLOSE_BRACE_SPACE = Buffer.from('} ');
 
 /** What a family needs to know besides its catalog entry. */
 export interface MetricFamilyOptions {
@@ -58,6 +75,7 @@ export class MetricFamily<S extends Series = Series> {
   readonly #root: Node = new Map();
   readonly #all: S[] = [];
   readonly #leTexts: readonly string[];
+  readonly #bytes: EncodedParts;
   #overflow: S | undefined;
   #single: S | undefined;
 
@@ -70,6 +88,15 @@ export class MetricFamily<S extends Series = Series> {
     this.#cap = options.seriesCap;
     this.#onOverflow = options.onOverflow;
     this.#leTexts = (definition.buckets ?? []).map((b) => `le="${formatValue(b)}"`);
+    const le = [...this.#leTexts, 'le="+Inf"'];
+    this.#bytes = {
+      name: Buffer.from(this.name),
+      bucket: Buffer.from(`${this.name}_bucket`),
+      sum: Buffer.from(`${this.name}_sum`),
+      count: Buffer.from(`${this.name}_count`),
+      leAfterLabels: le.map((t) => Buffer.from(`,${t}} `)),
+      leAlone: le.map((t) => Buffer.from(`{${t}} `)),
+    };
     // A family without labels has exactly one series, present (at zero) from the start.
     if (this.labelNames.length === 0) this.#single = this.#create([]);
   }
@@ -148,38 +175,76 @@ export class MetricFamily<S extends Series = Series> {
    * labels; a series' own label of the same name wins, as in prom-client.
    */
   render(openMetrics: boolean, defaultLabels: Readonly<Record<string, string>>): string {
+    const writer = new ByteWriter(4096);
+    this.renderTo(writer, openMetrics, defaultLabels);
+    return writer.result().toString('utf8');
+  }
+
+  /**
+   * {@link render} into bytes. Each line is copied from parts encoded once (the family's names and
+   * `le` labels, each series' label text) plus the value, so a scrape allocates almost nothing.
+   */
+  renderTo(writer: ByteWriter, openMetrics: boolean, defaultLabels: Readonly<Record<string, string>>): void {
     const familyName = openMetrics && this.type === 'counter' ? this.name.replace(/_total$/, '') : this.name;
-    let out = `# HELP ${familyName} ${escapeHelp(this.help)}\n# TYPE ${familyName} ${this.type}\n`;
+    writer.string(`# HELP ${familyName} ${escapeHelp(this.help)}\n# TYPE ${familyName} ${this.type}\n`);
     let extra = '';
     for (const [key, value] of Object.entries(defaultLabels)) {
       if (!this.labelNames.includes(key))
         extra += `${extra ? ',' : ''}${key}="${escapeLabelValue(String(value))}"`;
     }
-    const name = this.name;
+    const parts = this.#bytes;
     if (this.type !== 'histogram') {
       for (const series of this.#all as ValueSeries[]) {
-        const labels = series.labelText ? (extra ? `${series.labelText},${extra}` : series.labelText) : extra;
-        out += labels
-          ? `${name}{${labels}} ${formatValue(series.value)}\n`
-          : `${name} ${formatValue(series.value)}\n`;
+        writer.bytes(parts.name);
+        const labels = this.#labelBytes(series, extra);
+        if (labels === undefined) writer.byte(SPACE);
+        else {
+          writer.bytes(labels);
+          writer.bytes(CLOSE_BRACE_SPACE);
+        }
+        writer.number(series.value, formatValue);
+        writer.byte(NEWLINE);
       }
-      return out;
+      return;
     }
-    const leTexts = this.#leTexts;
+    const bucketCount = parts.leAlone.length;
     for (const series of this.#all as HistogramSeries[]) {
-      const labels = series.labelText ? (extra ? `${series.labelText},${extra}` : series.labelText) : extra;
-      const bucketPrefix = labels ? `${name}_bucket{${labels},` : `${name}_bucket{`;
+      const labels = this.#labelBytes(series, extra);
+      const le = labels === undefined ? parts.leAlone : parts.leAfterLabels;
       const counts = series.counts;
       let cumulative = 0;
-      for (let i = 0; i < leTexts.length; i++) {
+      for (let i = 0; i < bucketCount; i++) {
         cumulative += counts[i] as number;
-        out += `${bucketPrefix}${leTexts[i]}} ${cumulative}\n`;
+        writer.bytes(parts.bucket);
+        if (labels !== undefined) writer.bytes(labels);
+        writer.bytes(le[i] as Buffer);
+        writer.number(cumulative, formatValue);
+        writer.byte(NEWLINE);
       }
-      cumulative += counts[leTexts.length] as number;
-      const braces = labels ? `{${labels}}` : '';
-      out += `${bucketPrefix}le="+Inf"} ${cumulative}\n${name}_sum${braces} ${formatValue(series.sum)}\n${name}_count${braces} ${series.count}\n`;
+      for (const [name, value] of [
+        [parts.sum, series.sum],
+        [parts.count, series.count],
+      ] as const) {
+        writer.bytes(name);
+        if (labels === undefined) writer.byte(SPACE);
+        else {
+          writer.bytes(labels);
+          writer.bytes(CLOSE_BRACE_SPACE);
+        }
+        writer.number(value, formatValue);
+        writer.byte(NEWLINE);
+      }
     }
-    return out;
+  }
+
+  /** `{labels` of a series with `extra` default labels, encoded once; undefined when it has none. */
+  #labelBytes(series: Series, extra: string): Buffer | undefined {
+    if (series.encodedLabels !== undefined && series.encodedWith === extra) return series.encodedLabels;
+    const text = series.labelText ? (extra ? `${series.labelText},${extra}` : series.labelText) : extra;
+    if (text === '') return undefined;
+    series.encodedLabels = Buffer.from(`{${text}`);
+    series.encodedWith = extra;
+    return series.encodedLabels;
   }
 
   /** prom-client's metric interface, so `registry.metrics()` and `getMetricsAsJSON()` include this. */

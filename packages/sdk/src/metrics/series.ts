@@ -7,6 +7,9 @@
 /** A counter or gauge series: one number. */
 export class ValueSeries {
   value = 0;
+  /** `{labels` (default labels included) encoded for the exposition, and the default labels it was built with. */
+  encodedLabels: Buffer | undefined;
+  encodedWith = '';
   /** `name{labels}` without the value, built once when the series is created. */
   readonly labelText: string;
   readonly labelValues: readonly string[];
@@ -20,6 +23,9 @@ export class ValueSeries {
 /** A histogram series: per-bucket counts (not cumulative; `+Inf` last), sum and count. */
 export class HistogramSeries {
   readonly counts: Float64Array;
+  /** As on {@link ValueSeries}. */
+  encodedLabels: Buffer | undefined;
+  encodedWith = '';
   sum = 0;
   count = 0;
   readonly labelText: string;
