@@ -6,7 +6,7 @@
  *   and over loopback HTTP) against a prom-client registry holding the same series.
  */
 import { Agent, request } from 'node:http';
-import { AGENT_DURATION_BUCKETS, METRIC_CATALOG } from '@agentlens/core';
+import { AGENT_DURATION_BUCKETS, METRIC_CATALOG, seededRandom } from '@agentlens/core';
 import { type Agentlens, createAgentlens } from '@agentlens/sdk';
 import { Counter, Histogram, Registry } from 'prom-client';
 import type { Benchmark, BenchmarkOptions } from './support/benchmark.js';
@@ -66,17 +66,7 @@ const LABEL_MASK = 7;
 const VALUE_COUNT = 1024;
 const VALUE_MASK = VALUE_COUNT - 1;
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(0x5eed);
+const random = seededRandom(0x5eed);
 /** Log-uniform between 50 ms and 400 s: every bucket of AGENT_DURATION_BUCKETS, `+Inf` included. */
 const SECONDS = Array.from({ length: VALUE_COUNT }, () => 0.05 * 8000 ** random());
 const TOKENS = Array.from({ length: VALUE_COUNT }, () => 50 + Math.floor(random() * 5000));

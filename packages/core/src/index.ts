@@ -48,6 +48,7 @@ export {
   SystemHealthSchema,
   ToolStatsSchema,
 } from './report.js';
+export { seededRandom } from './seeded-random.js';
 export type { GenAiOperationName } from './semconv.js';
 export {
   ATTR_ERROR_TYPE,

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LATENCY_RELATIVE_ACCURACY, LatencyHistogram } from './latency-histogram.js';
-
-/** A small seeded generator so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
 
 function exactQuantile(sorted: number[], q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))] as number;
@@ -25,7 +15,7 @@ const distributions: [string, (r: () => number) => number][] = [
 
 describe('LatencyHistogram', () => {
   it.each(distributions)('quantiles of %s are within the stated relative error', (_, draw) => {
-    const random = mulberry32(42);
+    const random = seededRandom(42);
     const histogram = new LatencyHistogram();
     const values: number[] = [];
     for (let i = 0; i < 20_000; i++) {
@@ -64,7 +54,7 @@ describe('LatencyHistogram', () => {
   });
 
   it('merges: two halves give the quantiles of the whole', () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const whole = new LatencyHistogram();
     const a = new LatencyHistogram();
     const b = new LatencyHistogram();

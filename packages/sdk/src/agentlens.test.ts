@@ -1,20 +1,10 @@
-import { LATENCY_RELATIVE_ACCURACY, ReportSchema } from '@agentlens/core';
+import { LATENCY_RELATIVE_ACCURACY, ReportSchema, seededRandom } from '@agentlens/core';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Agentlens, createAgentlens, InvalidRecordError } from './agentlens.js';
 import { AgentlensConfigError } from './config.js';
 import { parseSamples, samplesOf, sampleValue } from './test-support/exposition.test-helpers.js';
 import { recordEveryFamily } from './test-support/record-everything.test-helpers.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function quiet(options: Parameters<typeof createAgentlens>[0] = {}): Agentlens {
   return createAgentlens({ processMetrics: false, ...options });
@@ -297,7 +287,7 @@ describe('cardinality cap', () => {
 describe('collector', () => {
   it('aggregates equal what was recorded: exact counts and sums, p95 within the stated error', () => {
     const al = quiet();
-    const random = mulberry32(1);
+    const random = seededRandom(1);
     const agents = ['ChatAgent', 'CodeAgent', 'ResearchAgent'];
     const expected = new Map(
       agents.map((a) => [a, { requests: 0, ok: 0, tokens: 0, cost: 0, times: [] as number[] }]),
