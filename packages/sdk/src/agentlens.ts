@@ -1,4 +1,5 @@
 import { REPORT_SCHEMA_ID, type Report, type SystemHealth } from '@agentlens/core';
+import { type Attributes, type AttributeValue, ProxyTracerProvider, type Span } from '@opentelemetry/api';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   type AgentAggregate,
@@ -7,6 +8,7 @@ import {
   type ToolAggregate,
 } from './collector/collector.js';
 import { type AgentlensOptions, type ResolvedConfig, resolveConfig } from './config.js';
+import { type AgentlensEventListener, EventBus, type TokenCounts } from './events.js';
 import { HealthChecker } from './health/index.js';
 import { createMetricsHandler, type MetricsHandler, type MetricsHandlerOptions } from './http/handler.js';
 import { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './http/server.js';
@@ -39,6 +41,16 @@ import {
   type WorkflowNodeRecord,
 } from './metrics/records.js';
 import type { HistogramSeries, ValueSeries } from './metrics/series.js';
+import {
+  type AgentHandle,
+  type AgentOptions,
+  AgentTracer,
+  type ModelCallHandle,
+  type ModelCallOptions,
+  type OperationSink,
+  type ToolCallOptions,
+} from './tracing/agent-tracer.js';
+import { type ExporterState, setupTracing, type TracingSetup } from './tracing/setup.js';
 
 /** Thrown by a recording function only when `onInvalidRecord: 'throw'` is set. */
 export class InvalidRecordError extends TypeError {
@@ -98,6 +110,8 @@ function describe(v: unknown): string {
 }
 
 const DEFAULT_OPERATION = 'chat';
+/** Reported as the instrumentation scope version of every span. */
+const SDK_VERSION = '0.1.0';
 
 /**
  * The agentlens SDK instance: recording functions for every metric family, the in-process
@@ -125,6 +139,9 @@ export class Agentlens {
   #shuttingDown = false;
   #handler: MetricsHandler | undefined;
   readonly #servers = new Set<MetricsServer>();
+  readonly #events: EventBus;
+  readonly #tracing: TracingSetup | undefined;
+  readonly #tracer: AgentTracer;
 
   /** Use {@link createAgentlens}. */
   constructor(options: AgentlensOptions = {}) {
@@ -154,6 +171,47 @@ export class Agentlens {
     });
     this.health = new HealthChecker();
     this.#ready = config.readiness === 'auto';
+    this.#events = new EventBus(this.#diag);
+    this.#tracing =
+      config.tracing.enabled === false
+        ? undefined
+        : setupTracing(config.tracing, this.serviceName, this.#diag);
+    const provider = this.#tracing?.provider ?? new ProxyTracerProvider();
+    this.#tracer = new AgentTracer(
+      provider.getTracer('@agentlens/sdk', SDK_VERSION),
+      this.#sink(),
+      this.#events,
+    );
+  }
+
+  /** What the agent helpers feed when an operation ends. */
+  #sink(): OperationSink {
+    return {
+      recordAgentRequest: (r) => this.recordAgentRequest(r),
+      adjustAgentInFlight: (agentName, delta) => {
+        const slots = this.#agents.get(agentName) ?? this.#agentSlots(agentName);
+        slots.inFlight.value += delta;
+        slots.stats.inFlight += delta;
+      },
+      recordModelCall: (r) => this.recordModelCall(r),
+      recordToolUsage: (r) => this.recordToolUsage(r),
+      recordWorkflowExecution: (r) => this.recordWorkflowExecution(r),
+      recordWorkflowNode: (r) => this.recordWorkflowNode(r),
+      recordError: (r) => this.recordError(r),
+      price: (provider, model, usage) => this.#price(provider, model, usage),
+      log: () => {},
+      captureContent: this.#config.captureContent,
+      redactContent: (value) => value,
+      internalError: (where, error) => this.#internalError(where, error),
+    };
+  }
+
+  #price(
+    _provider: string,
+    _model: string,
+    _usage: TokenCounts,
+  ): { usd: number; attributes: Attributes } | undefined {
+    return undefined;
   }
 
   #collectProcessMetrics(prefix: string): void {
@@ -168,6 +226,101 @@ export class Agentlens {
     ]) {
       this.registry.removeSingleMetric(`${prefix}${name}`);
     }
+  }
+
+  // ---- tracing: one call, three signals ------------------------------------------------------
+
+  /**
+   * Runs `fn` as an agent run: an `invoke_agent {name}` span, the agent's request metrics (tokens
+   * and cost summed from the model calls inside), the collector, a log line and events. What `fn`
+   * returns or throws passes through unchanged.
+   *
+   * @example
+   * const answer = await agentlens.withAgent('ChatAgent', { conversationId }, async () => {
+   *   const reply = await agentlens.withModelCall({ provider: 'openai', model: 'gpt-4o' }, async (call) => {
+   *     const r = await openai.chat.completions.create({ model: 'gpt-4o', messages });
+   *     call.setUsage({ inputTokens: r.usage.prompt_tokens, outputTokens: r.usage.completion_tokens });
+   *     return r;
+   *   });
+   *   return reply.choices[0].message.content;
+   * });
+   */
+  withAgent<T>(name: string, fn: (agent: AgentHandle) => T): T;
+  withAgent<T>(name: string, options: AgentOptions, fn: (agent: AgentHandle) => T): T;
+  withAgent<T>(
+    name: string,
+    a: AgentOptions | ((agent: AgentHandle) => T),
+    b?: (agent: AgentHandle) => T,
+  ): T {
+    return this.#tracer.withAgent(name, a, b);
+  }
+
+  /**
+   * Runs `fn` as a model call: a `{operation} {model}` CLIENT span with the GenAI attributes, usage
+   * and cost (priced from the dataset unless you set it), the model metrics and the collector. When
+   * `fn` returns a stream (an async iterable), the call ends when the stream does and the time to
+   * the first chunk is recorded.
+   */
+  withModelCall<T>(call: ModelCallOptions, fn: (call: ModelCallHandle) => T): T {
+    return this.#tracer.withModelCall(call, fn);
+  }
+
+  /** Runs `fn` as a tool call: an `execute_tool {name}` span, tool metrics, the collector. */
+  withToolCall<T>(name: string, fn: (span: Span) => T): T;
+  withToolCall<T>(name: string, options: ToolCallOptions, fn: (span: Span) => T): T;
+  withToolCall<T>(name: string, a: ToolCallOptions | ((span: Span) => T), b?: (span: Span) => T): T {
+    return this.#tracer.withToolCall(name, a, b);
+  }
+
+  /** Runs `fn` as a workflow: a `workflow {name}` span and the workflow metrics. */
+  withWorkflow<T>(name: string, fn: (span: Span) => T): T {
+    return this.#tracer.withWorkflow(name, fn);
+  }
+
+  /** Runs `fn` as a node of the enclosing workflow: a `workflow.node {name}` span and node metrics. */
+  withWorkflowNode<T>(name: string, fn: (span: Span) => T): T {
+    return this.#tracer.withWorkflowNode(name, fn);
+  }
+
+  /** Any other operation, with its context as span attributes (`agentName` makes it an agent request). */
+  monitorOperation<T>(
+    name: string,
+    context: Record<string, AttributeValue | undefined>,
+    fn: (span: Span) => T,
+  ): T {
+    return this.#tracer.monitorOperation(name, context, fn);
+  }
+
+  /** A span named `name` with `attributes` around `fn`; exceptions are recorded and rethrown. */
+  withSpan<T>(name: string, attributes: Attributes, fn: (span: Span) => T): T {
+    return this.#tracer.withSpan(name, attributes, fn);
+  }
+
+  /** Wraps `fn` so every call runs in a span named `name`; arguments, `this` and results pass through. */
+  traced<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => R {
+    const tracer = this.#tracer;
+    return function (this: unknown, ...args: A): R {
+      return tracer.withSpan(name, {}, () => fn.apply(this, args));
+    };
+  }
+
+  /** Adds a listener for agent, model, tool, workflow and error events; returns its remover. */
+  onEvent(listener: AgentlensEventListener): () => void {
+    return this.#events.add(listener);
+  }
+
+  /** Exports everything recorded so far; resolves when the exporter has sent it (or failed). */
+  async flush(): Promise<void> {
+    try {
+      await this.#tracing?.flush();
+    } catch (error) {
+      this.#internalError('flush', error);
+    }
+  }
+
+  /** The span exporter's state: spans exported and failed, last success and failure. */
+  exporterState(): ExporterState | null {
+    return this.#tracing?.state() ?? null;
   }
 
   // ---- agents -------------------------------------------------------------------------------
@@ -850,6 +1003,11 @@ export class Agentlens {
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
     await Promise.all([...this.#servers].map((s) => s.close()));
+    try {
+      await this.#tracing?.shutdown();
+    } catch (error) {
+      this.#internalError('shutdown', error);
+    }
   }
 
   /** @internal The SDK's diagnostics, for the HTTP layer. */

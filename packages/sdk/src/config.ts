@@ -1,7 +1,10 @@
 import { isValidLabelName, isValidMetricPrefix } from '@agentlens/core';
+import type { TracerProvider } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from './internal/diagnostics.js';
+import { OTLP_PROTOCOLS, TRACES_EXPORTERS, type TracingOptions } from './tracing/setup.js';
 
 /**
  * Every environment variable the SDK reads, in one typed list. Options passed in code win over
@@ -18,6 +21,15 @@ export const ENVIRONMENT_VARIABLES = {
   AGENTLENS_TOKEN: 'bearer token the metrics server requires (required off loopback)',
   AGENTLENS_METRICS_HOST: 'address the metrics server binds (default 127.0.0.1)',
   AGENTLENS_METRICS_PORT: 'port of the metrics server (default 9464)',
+  AGENTLENS_TRACES_EXPORTER: 'otlp|console|zipkin|none: where spans go (default otlp)',
+  AGENTLENS_CAPTURE_CONTENT: 'true/false: record prompt and completion messages on spans (default false)',
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP base URL (default http://localhost:4318, the hub)',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTLP traces URL, wins over OTEL_EXPORTER_OTLP_ENDPOINT',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf (default) or http/json',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'protocol for traces, wins over OTEL_EXPORTER_OTLP_PROTOCOL',
+  OTEL_TRACES_SAMPLER:
+    'sampler (always_on, traceidratio, parentbased_traceidratio, ...); metrics are never sampled',
+  OTEL_TRACES_SAMPLER_ARG: 'sampler argument, e.g. 0.1',
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
@@ -98,6 +110,31 @@ const OptionsSchema = z
       .strict()
       .optional(),
     readiness: z.enum(['auto', 'manual']).optional(),
+    tracing: z
+      .object({
+        enabled: z.boolean().optional(),
+        exporter: z.enum(TRACES_EXPORTERS).optional(),
+        protocol: z.enum(OTLP_PROTOCOLS).optional(),
+        endpoint: z.url().optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+        tracerProvider: z
+          .custom<TracerProvider>(
+            (v) => typeof (v as TracerProvider)?.getTracer === 'function',
+            'must be an OpenTelemetry TracerProvider',
+          )
+          .optional(),
+        spanProcessors: z
+          .array(
+            z.custom<SpanProcessor>(
+              (v) => typeof (v as SpanProcessor)?.onEnd === 'function',
+              'must be span processors',
+            ),
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    captureContent: z.boolean().optional(),
   })
   .strict();
 
@@ -129,6 +166,10 @@ export interface AgentlensOptions {
   healthThresholds?: Partial<HealthThresholds>;
   /** `auto`: `/ready` is ready at once (while critical checks pass); `manual`: 503 until `setReady(true)`. Default `auto`. */
   readiness?: 'auto' | 'manual';
+  /** Spans: exporter, protocol, endpoint, or your own provider. See docs/tracing.md. */
+  tracing?: TracingOptions;
+  /** Record prompt and completion messages on model-call spans (after redaction). Default false. Env: AGENTLENS_CAPTURE_CONTENT. */
+  captureContent?: boolean;
 }
 
 /** Options after defaults and environment are applied. */
@@ -146,6 +187,8 @@ export interface ResolvedConfig {
   readonly healthWindowSeconds: number;
   readonly healthThresholds: HealthThresholds;
   readonly readiness: 'auto' | 'manual';
+  readonly tracing: TracingOptions;
+  readonly captureContent: boolean;
 }
 
 /** An error in the options passed to `createAgentlens`; the message lists every problem. */
@@ -191,6 +234,9 @@ export function resolveConfig(
   const envLevel = fromEnv('AGENTLENS_LOG_LEVEL', (raw) =>
     (DIAGNOSTIC_LEVELS as readonly string[]).includes(raw) ? (raw as DiagnosticLevel) : undefined,
   );
+  const envCapture = fromEnv('AGENTLENS_CAPTURE_CONTENT', (raw) =>
+    raw === 'true' ? true : raw === 'false' ? false : undefined,
+  );
   const thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, ...o.healthThresholds };
   if (thresholds.unhealthySuccessRate > thresholds.degradedSuccessRate) {
     throw new AgentlensConfigError(
@@ -213,6 +259,8 @@ export function resolveConfig(
       healthWindowSeconds: o.healthWindowSeconds ?? 300,
       healthThresholds: thresholds,
       readiness: o.readiness ?? 'auto',
+      tracing: (o.tracing ?? {}) as TracingOptions,
+      captureContent: o.captureContent ?? envCapture ?? false,
     },
     envProblems,
   };

@@ -1,6 +1,7 @@
 export { Agentlens, createAgentlens, InvalidRecordError } from './agentlens.js';
 export type { AgentlensOptions, EnvironmentVariable, HealthThresholds } from './config.js';
 export { AgentlensConfigError, DEFAULT_HEALTH_THRESHOLDS, ENVIRONMENT_VARIABLES } from './config.js';
+export type { AgentlensEvent, AgentlensEventListener, TokenCounts } from './events.js';
 export type { HealthCheckFn, HealthCheckOptions, HealthCheckResult, HealthReport } from './health/index.js';
 export {
   diskSpaceCheck,
@@ -52,3 +53,12 @@ export type {
   WorkflowStatus,
 } from './metrics/records.js';
 export { MODEL_CALL_STATUSES, WORKFLOW_STATUSES } from './metrics/records.js';
+export type {
+  AgentHandle,
+  AgentOptions,
+  ModelCallHandle,
+  ModelCallOptions,
+  ToolCallOptions,
+} from './tracing/agent-tracer.js';
+export type { ExporterState, OtlpProtocol, TracesExporter, TracingOptions } from './tracing/setup.js';
+export { OTLP_PROTOCOLS, TRACES_EXPORTERS } from './tracing/setup.js';
