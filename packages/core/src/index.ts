@@ -16,6 +16,24 @@ export {
   RATIO_BUCKETS,
   TOOL_DURATION_BUCKETS,
 } from './catalog.js';
+export type {
+  CostBreakdown,
+  CostResult,
+  PriceCatalogOptions,
+  PriceOverride,
+  PriceProvenance,
+  TokenUsage,
+} from './cost/index.js';
+export {
+  datasetProviderId,
+  GENAI_PRICES_DATASET,
+  GENAI_PRICES_DATE,
+  GENAI_PRICES_VERSION,
+  PRICE_CACHE_MAX_ENTRIES,
+  PROVIDER_ALIASES,
+  PriceCatalog,
+  parsePriceOverrides,
+} from './cost/index.js';
 export type { LatencyHistogramData } from './latency-histogram.js';
 export {
   LATENCY_BUCKET_COUNT,
@@ -25,11 +43,21 @@ export {
   LatencyHistogram,
 } from './latency-histogram.js';
 export { renderMetricsReference } from './metrics-reference.js';
+export type { Redactor, RedactorOptions } from './redaction/index.js';
+export {
+  createRedactor,
+  DEFAULT_REPLACEMENT,
+  DEFAULT_SECRET_KEYS,
+  DEFAULT_SECRET_PATTERNS,
+} from './redaction/index.js';
 export type {
   AgentStats,
+  Budget,
   ErrorEntry,
+  ExporterStateReport,
   Failure,
   HealthStatus,
+  Instrumentation,
   ModelStats,
   Overview,
   Report,
@@ -38,9 +66,12 @@ export type {
 } from './report.js';
 export {
   AgentStatsSchema,
+  BudgetSchema,
   ErrorEntrySchema,
+  ExporterStateSchema,
   FailureSchema,
   HealthStatusSchema,
+  InstrumentationSchema,
   ModelStatsSchema,
   OverviewSchema,
   REPORT_SCHEMA_ID,

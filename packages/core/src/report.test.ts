@@ -14,6 +14,8 @@ const health = {
   errorsInWindow: 0,
   memory: { rssBytes: 1, heapUsedBytes: 1, heapTotalBytes: 1 },
   cpu: { utilization: 0, userSeconds: 0, systemSeconds: 0 },
+  budget: null,
+  instrumentation: { exporter: null, invalidRecords: 0, priceDataset: null, priceDatasetDate: null },
 };
 const overview = {
   requests: 0,

@@ -15,6 +15,38 @@ const usd = z.number().nonnegative();
 export const HealthStatusSchema = z.enum(['healthy', 'degraded', 'unhealthy']);
 export type HealthStatus = z.infer<typeof HealthStatusSchema>;
 
+export const ExporterStateSchema = z.object({
+  exporter: z.string(),
+  spansExported: count,
+  spansFailed: count,
+  lastSuccessAt: z.iso.datetime().nullable(),
+  lastFailureAt: z.iso.datetime().nullable(),
+  lastError: z.string().nullable(),
+});
+export type ExporterStateReport = z.infer<typeof ExporterStateSchema>;
+
+/** The health of the instrumentation itself, next to the app's. */
+export const InstrumentationSchema = z.object({
+  /** The span exporter's counts and last results; null when agentlens does not own the pipeline. */
+  exporter: ExporterStateSchema.nullable(),
+  /** Recordings dropped for bad values. */
+  invalidRecords: count,
+  /** The price dataset behind every cost, and the date of its prices. */
+  priceDataset: z.string().nullable(),
+  priceDatasetDate: z.string().nullable(),
+});
+export type Instrumentation = z.infer<typeof InstrumentationSchema>;
+
+export const BudgetSchema = z.object({
+  dailyUsd: usd,
+  /** Spend since 00:00 UTC. */
+  spentTodayUsd: usd,
+  /** Negative once the budget is exceeded. */
+  remainingUsd: z.number(),
+  exceeded: z.boolean(),
+});
+export type Budget = z.infer<typeof BudgetSchema>;
+
 export const SystemHealthSchema = z.object({
   status: HealthStatusSchema,
   /** Why the status is not `healthy`, one sentence per broken rule; empty when healthy. */
@@ -41,6 +73,9 @@ export const SystemHealthSchema = z.object({
     userSeconds: seconds,
     systemSeconds: seconds,
   }),
+  /** The daily budget and today's spend; null when no budget is set. */
+  budget: BudgetSchema.nullable(),
+  instrumentation: InstrumentationSchema,
 });
 export type SystemHealth = z.infer<typeof SystemHealthSchema>;
 

@@ -1,4 +1,4 @@
-import { LATENCY_RELATIVE_ACCURACY, ReportSchema, seededRandom } from '@agentlens/core';
+import { LATENCY_RELATIVE_ACCURACY, PriceCatalog, ReportSchema, seededRandom } from '@agentlens/core';
 import { Counter, Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Agentlens, createAgentlens, InvalidRecordError } from './agentlens.js';
@@ -83,7 +83,15 @@ describe('recording functions', () => {
       cachedInputTokens: 600,
       cost: 0.004,
     });
+    // No cost given: priced from the dataset, exactly as the price catalog prices it.
     al.recordModelCall({ ...base, status: 'success', inputTokens: 10, outputTokens: 5 });
+    al.recordModelCall({
+      provider: 'acme',
+      model: 'in-house-7b',
+      status: 'success',
+      duration: 1,
+      inputTokens: 3,
+    });
     al.recordModelCall({ ...base, status: 'timeout' });
     al.recordModelCall({
       ...base,
@@ -99,8 +107,14 @@ describe('recording functions', () => {
     expect(sampleValue(text, 'model_tokens_total', { ...model, type: 'input' })).toBe(1017);
     expect(sampleValue(text, 'model_tokens_total', { ...model, type: 'output' })).toBe(205);
     expect(sampleValue(text, 'model_tokens_total', { ...model, type: 'cache_read' })).toBe(600);
-    expect(sampleValue(text, 'model_cost_usd_total', model)).toBeCloseTo(0.005, 12);
-    expect(sampleValue(text, 'model_calls_unpriced_total', model)).toBe(1);
+    const listed = new PriceCatalog().price('openai', 'gpt-4o', { inputTokens: 10, outputTokens: 5 });
+    if (!listed.priced) throw new Error('gpt-4o has a price in the dataset');
+    expect(sampleValue(text, 'model_cost_usd_total', model)).toBeCloseTo(0.005 + listed.usd, 12);
+    expect(sampleValue(text, 'model_calls_unpriced_total', model)).toBe(0);
+    expect(sampleValue(text, 'model_calls_unpriced_total', { provider: 'acme', model: 'in-house-7b' })).toBe(
+      1,
+    );
+    expect(sampleValue(text, 'model_cost_usd_total', { provider: 'acme', model: 'in-house-7b' })).toBe(0);
     const genAi = {
       gen_ai_operation_name: 'chat',
       gen_ai_provider_name: 'openai',
@@ -477,6 +491,47 @@ describe('getSystemHealth', () => {
     expect(al.getSystemHealth().status).toBe('unhealthy');
     vi.setSystemTime(new Date('2026-11-22T10:05:11Z'));
     expect(al.getSystemHealth()).toMatchObject({ status: 'healthy', requestsInWindow: 0, totalRequests: 20 });
+  });
+
+  it('reports spend against the daily budget, and is degraded once it is exceeded', () => {
+    const al = quiet({ budget: { dailyUsd: 1 } });
+    al.recordAgentRequest({ agentName: 'A', success: true, responseTime: 1, cost: 0.4 });
+    expect(al.getSystemHealth()).toMatchObject({
+      status: 'healthy',
+      budget: { dailyUsd: 1, spentTodayUsd: 0.4, remainingUsd: 0.6, exceeded: false },
+    });
+    al.recordModelCall({
+      provider: 'openai',
+      model: 'gpt-4o',
+      status: 'success',
+      duration: 1,
+      inputTokens: 1,
+      cost: 0.7,
+    });
+    al.recordModelCall({
+      provider: 'openai',
+      model: 'gpt-4o',
+      status: 'success',
+      duration: 1,
+      inputTokens: 1,
+      cost: 0.5,
+    });
+    const health = al.getSystemHealth();
+    expect(health.status).toBe('degraded');
+    expect(health.budget).toMatchObject({ spentTodayUsd: 1.2, exceeded: true });
+    expect(health.reasons).toEqual(['spend today $1.20 is over the daily budget of $1.00']);
+    expect(al.snapshot().health.budget?.exceeded).toBe(true);
+    expect(quiet().getSystemHealth().budget).toBeNull();
+  });
+
+  it('reports the instrumentation itself: dropped records and the price dataset', () => {
+    const al = quiet();
+    al.recordAgentRequest({ agentName: 'A', success: true, responseTime: -1 });
+    expect(al.getSystemHealth().instrumentation).toMatchObject({
+      invalidRecords: 1,
+      priceDataset: expect.stringMatching(/^genai-prices /),
+      priceDatasetDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
   });
 
   it('follows custom thresholds', () => {

@@ -1,4 +1,14 @@
-import { REPORT_SCHEMA_ID, type Report, type SystemHealth } from '@agentlens/core';
+import {
+  ATTR_AGENTLENS_COST_DATASET,
+  ATTR_AGENTLENS_COST_DATASET_DATE,
+  ATTR_AGENTLENS_COST_PRICE_ENTRY,
+  ATTR_AGENTLENS_COST_SOURCE,
+  type Instrumentation,
+  PriceCatalog,
+  REPORT_SCHEMA_ID,
+  type Report,
+  type SystemHealth,
+} from '@agentlens/core';
 import { type Attributes, type AttributeValue, ProxyTracerProvider, type Span } from '@opentelemetry/api';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
@@ -142,6 +152,7 @@ export class Agentlens {
   readonly #events: EventBus;
   readonly #tracing: TracingSetup | undefined;
   readonly #tracer: AgentTracer;
+  readonly #prices: PriceCatalog;
 
   /** Use {@link createAgentlens}. */
   constructor(options: AgentlensOptions = {}) {
@@ -168,6 +179,11 @@ export class Agentlens {
       recentFailuresPerTool: config.recentFailuresPerTool,
       healthWindowSeconds: config.healthWindowSeconds,
       thresholds: config.healthThresholds,
+      dailyBudgetUsd: config.dailyBudgetUsd,
+    });
+    this.#prices = new PriceCatalog({
+      overrides: config.priceOverrides,
+      ...(config.priceOverridesName ? { overridesName: config.priceOverridesName } : {}),
     });
     this.health = new HealthChecker();
     this.#ready = config.readiness === 'auto';
@@ -207,11 +223,22 @@ export class Agentlens {
   }
 
   #price(
-    _provider: string,
-    _model: string,
-    _usage: TokenCounts,
+    provider: string,
+    model: string,
+    usage: TokenCounts,
   ): { usd: number; attributes: Attributes } | undefined {
-    return undefined;
+    const result = this.#prices.price(provider, model, usage);
+    if (!result.priced) return undefined;
+    const p = result.provenance;
+    return {
+      usd: result.usd,
+      attributes: {
+        [ATTR_AGENTLENS_COST_PRICE_ENTRY]: `${p.provider}/${p.model}`,
+        [ATTR_AGENTLENS_COST_SOURCE]: p.source,
+        [ATTR_AGENTLENS_COST_DATASET]: p.dataset,
+        ...(p.datasetDate ? { [ATTR_AGENTLENS_COST_DATASET_DATE]: p.datasetDate } : {}),
+      },
+    };
   }
 
   #collectProcessMetrics(prefix: string): void {
@@ -357,11 +384,13 @@ export class Agentlens {
         slots.tokens.value += tokens;
         stats.tokens += tokens;
       }
+      const now = Date.now();
       if (cost !== undefined) {
         slots.cost.value += cost;
         stats.cost += cost;
+        this.#collector.addCost('agent', cost, now);
       }
-      this.#collector.window.recordRequest(Date.now(), success, responseTime);
+      this.#collector.window.recordRequest(now, success, responseTime);
     } catch (error) {
       this.#internalError('recordAgentRequest', error);
     }
@@ -596,9 +625,23 @@ export class Agentlens {
         slots.reasoning.value += record.reasoningTokens;
         stats.reasoningTokens += record.reasoningTokens;
       }
-      if (record.cost !== undefined) {
-        slots.cost.value += record.cost;
-        stats.cost += record.cost;
+      // No cost given: priced from the dataset (provenance on spans, see withModelCall); a model
+      // without a known price is counted as unpriced, never as $0.
+      const cost =
+        record.cost ??
+        (input !== undefined || output !== undefined
+          ? this.#price(provider, responseModel, {
+              inputTokens: input ?? 0,
+              outputTokens: output ?? 0,
+              cacheReadTokens: record.cachedInputTokens ?? 0,
+              cacheWriteTokens: record.cacheWriteTokens ?? 0,
+              reasoningTokens: record.reasoningTokens ?? 0,
+            })?.usd
+          : undefined);
+      if (cost !== undefined) {
+        slots.cost.value += cost;
+        stats.cost += cost;
+        this.#collector.addCost('model', cost, Date.now());
       } else if (input !== undefined || output !== undefined) {
         slots.unpriced.value++;
         stats.unpricedCalls++;
@@ -928,7 +971,26 @@ export class Agentlens {
 
   /** The overall state of the app from what was recorded, by the rules in docs/health.md. */
   getSystemHealth(): SystemHealth {
-    return this.#collector.systemHealth();
+    const exporter = this.exporterState();
+    const problems: string[] = [];
+    if (
+      exporter &&
+      exporter.lastFailureAt !== null &&
+      (exporter.lastSuccessAt ?? '') < exporter.lastFailureAt
+    ) {
+      problems.push(
+        `span export failing since ${exporter.lastFailureAt}: ${exporter.lastError ?? 'unknown error'}`,
+      );
+    }
+    let invalidRecords = 0;
+    for (const series of this.#m.sdkInvalidRecords.allSeries()) invalidRecords += series.value;
+    const instrumentation: Instrumentation = {
+      exporter,
+      invalidRecords,
+      priceDataset: this.#prices.dataset,
+      priceDatasetDate: this.#prices.datasetDate,
+    };
+    return this.#collector.systemHealth(instrumentation, problems);
   }
 
   /**
@@ -944,7 +1006,7 @@ export class Agentlens {
       service: this.serviceName,
       window: 'process',
       overview: c.overview(),
-      health: c.systemHealth(),
+      health: this.getSystemHealth(),
       agents: c.agents(),
       tools: c.tools(),
       models: c.models(),

@@ -1,4 +1,10 @@
-import { isValidLabelName, isValidMetricPrefix } from '@agentlens/core';
+import { readFileSync } from 'node:fs';
+import {
+  isValidLabelName,
+  isValidMetricPrefix,
+  type PriceOverride,
+  parsePriceOverrides,
+} from '@agentlens/core';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
@@ -22,6 +28,7 @@ export const ENVIRONMENT_VARIABLES = {
   AGENTLENS_METRICS_HOST: 'address the metrics server binds (default 127.0.0.1)',
   AGENTLENS_METRICS_PORT: 'port of the metrics server (default 9464)',
   AGENTLENS_TRACES_EXPORTER: 'otlp|console|zipkin|none: where spans go (default otlp)',
+  AGENTLENS_PRICES_FILE: 'JSON file of price overrides (docs/cost.md)',
   AGENTLENS_CAPTURE_CONTENT: 'true/false: record prompt and completion messages on spans (default false)',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP base URL (default http://localhost:4318, the hub)',
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'OTLP traces URL, wins over OTEL_EXPORTER_OTLP_ENDPOINT',
@@ -117,6 +124,7 @@ const OptionsSchema = z
         protocol: z.enum(OTLP_PROTOCOLS).optional(),
         endpoint: z.url().optional(),
         headers: z.record(z.string(), z.string()).optional(),
+        exportTimeoutMs: z.number().int().positive().optional(),
         tracerProvider: z
           .custom<TracerProvider>(
             (v) => typeof (v as TracerProvider)?.getTracer === 'function',
@@ -135,6 +143,11 @@ const OptionsSchema = z
       .strict()
       .optional(),
     captureContent: z.boolean().optional(),
+    budget: z.object({ dailyUsd: z.number().positive() }).strict().optional(),
+    prices: z
+      .object({ overrides: z.array(z.unknown()).optional(), file: z.string().min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -170,6 +183,13 @@ export interface AgentlensOptions {
   tracing?: TracingOptions;
   /** Record prompt and completion messages on model-call spans (after redaction). Default false. Env: AGENTLENS_CAPTURE_CONTENT. */
   captureContent?: boolean;
+  /** A daily budget: today's spend and what is left appear in `getSystemHealth()`; over it, the system is degraded. */
+  budget?: { dailyUsd: number };
+  /**
+   * Prices you add or override (fine-tuned or self-hosted models, negotiated rates), in code or in a
+   * JSON file (env AGENTLENS_PRICES_FILE); they win over the dataset. See docs/cost.md.
+   */
+  prices?: { overrides?: PriceOverride[]; file?: string };
 }
 
 /** Options after defaults and environment are applied. */
@@ -189,6 +209,9 @@ export interface ResolvedConfig {
   readonly readiness: 'auto' | 'manual';
   readonly tracing: TracingOptions;
   readonly captureContent: boolean;
+  readonly dailyBudgetUsd: number | undefined;
+  readonly priceOverrides: readonly PriceOverride[];
+  readonly priceOverridesName: string | undefined;
 }
 
 /** An error in the options passed to `createAgentlens`; the message lists every problem. */
@@ -197,6 +220,33 @@ export class AgentlensConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Price overrides from options and from a JSON file; a bad file is a configuration error. */
+function loadPriceOverrides(
+  prices: { overrides?: unknown[]; file?: string } | undefined,
+  env: Env,
+): { priceOverrides: PriceOverride[]; priceOverridesName: string | undefined } {
+  const file = prices?.file ?? env.AGENTLENS_PRICES_FILE;
+  const fromOptions = prices?.overrides ? parsePriceOverrides(prices.overrides) : [];
+  if (!file)
+    return { priceOverrides: fromOptions, priceOverridesName: fromOptions.length ? 'options' : undefined };
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AgentlensConfigError(
+      `invalid agentlens options: prices file ${file} cannot be read as JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    // Overrides in code win over the file's: they come first, and the first match wins.
+    return { priceOverrides: [...fromOptions, ...parsePriceOverrides(json)], priceOverridesName: file };
+  } catch (error) {
+    throw new AgentlensConfigError(
+      `invalid agentlens options: prices file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
 
 /**
  * Resolves options: explicit option, then environment variable, then default. Throws
@@ -261,6 +311,8 @@ export function resolveConfig(
       readiness: o.readiness ?? 'auto',
       tracing: (o.tracing ?? {}) as TracingOptions,
       captureContent: o.captureContent ?? envCapture ?? false,
+      dailyBudgetUsd: o.budget?.dailyUsd,
+      ...loadPriceOverrides(o.prices, env),
     },
     envProblems,
   };

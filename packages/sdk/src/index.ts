@@ -29,6 +29,28 @@ export {
 export type { MetricsServer, MetricsServerOptions } from './http/server.js';
 export { isLoopbackHost } from './http/server.js';
 export type { DiagnosticLevel } from './internal/diagnostics.js';
+export type {
+  CacheOperationLog,
+  LlmRequestLog,
+  LogFields,
+  Logger,
+  LoggerLevel,
+  LoggerOptions,
+  LogLevel,
+  LogMethod,
+  TraceContext,
+  WorkflowEventLog,
+} from './logging/index.js';
+export {
+  APP_LOG_LEVEL_ENV,
+  createLogger,
+  GENERAL_LOG_LEVEL_ENV,
+  LOG_LEVELS,
+  logCacheOperation,
+  logLlmRequest,
+  logWorkflowEvent,
+  resolveLogLevel,
+} from './logging/index.js';
 export { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE } from './metrics/exposition.js';
 export type {
   AgentRequestOutcome,

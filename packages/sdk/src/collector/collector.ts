@@ -3,6 +3,7 @@ import {
   type AgentStats,
   type ErrorEntry,
   type Failure,
+  type Instrumentation,
   LatencyHistogram,
   type ModelStats,
   OVERFLOW_LABEL_VALUE,
@@ -80,7 +81,11 @@ export interface CollectorOptions {
   readonly recentFailuresPerTool: number;
   readonly healthWindowSeconds: number;
   readonly thresholds: HealthThresholds;
+  /** Daily budget in US dollars; spend over it makes the system degraded. */
+  readonly dailyBudgetUsd: number | undefined;
 }
+
+const DAY_MS = 86_400_000;
 
 const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential/i;
 const MAX_CONTEXT_KEYS = 32;
@@ -133,6 +138,9 @@ export class Collector {
   #lastCpu = process.cpuUsage();
   #lastCpuAt = process.hrtime.bigint();
   #lastUtilization = 0;
+  #day = -1;
+  #agentCostToday = 0;
+  #modelCostToday = 0;
 
   constructor(options: CollectorOptions) {
     this.#options = options;
@@ -179,6 +187,28 @@ export class Collector {
     byModel.set(model, found);
     this.#modelCount++;
     return found;
+  }
+
+  /**
+   * Adds to today's spend (UTC day). Agents and model calls are kept apart because an app may
+   * report the same dollars through both (an agent's cost is often the sum of its model calls);
+   * today's spend is the larger of the two.
+   */
+  addCost(kind: 'agent' | 'model', usd: number, nowMs: number): void {
+    const day = Math.floor(nowMs / DAY_MS);
+    if (day !== this.#day) {
+      this.#day = day;
+      this.#agentCostToday = 0;
+      this.#modelCostToday = 0;
+    }
+    if (kind === 'agent') this.#agentCostToday += usd;
+    else this.#modelCostToday += usd;
+  }
+
+  #spentToday(nowMs: number): number {
+    return Math.floor(nowMs / DAY_MS) === this.#day
+      ? Math.max(this.#agentCostToday, this.#modelCostToday)
+      : 0;
   }
 
   recordToolFailure(tool: ToolAggregate, message: string, agentName: string | undefined, at: number): void {
@@ -345,7 +375,11 @@ export class Collector {
    * response time exceeds `degradedResponseTime`, or the heap is above `degradedHeapRatio` of its
    * limit; `healthy` otherwise. Success-rate rules need `minRequests` requests in the window.
    */
-  systemHealth(nowMs = Date.now()): SystemHealth {
+  systemHealth(
+    instrumentation: Instrumentation,
+    instrumentationProblems: readonly string[] = [],
+    nowMs = Date.now(),
+  ): SystemHealth {
     const t = this.#options.thresholds;
     const w = this.window.totals(nowMs);
     const unhealthy: string[] = [];
@@ -376,6 +410,14 @@ export class Collector {
     if (heapRatio > t.degradedHeapRatio) {
       degraded.push(`heap at ${(heapRatio * 100).toFixed(0)} % of its limit`);
     }
+    degraded.push(...instrumentationProblems);
+    const dailyUsd = this.#options.dailyBudgetUsd;
+    const spentTodayUsd = this.#spentToday(nowMs);
+    if (dailyUsd !== undefined && spentTodayUsd > dailyUsd) {
+      degraded.push(
+        `spend today $${spentTodayUsd.toFixed(2)} is over the daily budget of $${dailyUsd.toFixed(2)}`,
+      );
+    }
     let totalRequests = 0;
     let activeAgents = 0;
     for (const a of this.#agents.values()) {
@@ -395,6 +437,16 @@ export class Collector {
       errorsInWindow: w.errors,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
       cpu: this.#cpu(),
+      budget:
+        dailyUsd === undefined
+          ? null
+          : {
+              dailyUsd,
+              spentTodayUsd,
+              remainingUsd: dailyUsd - spentTodayUsd,
+              exceeded: spentTodayUsd > dailyUsd,
+            },
+      instrumentation,
     };
   }
 }

@@ -123,6 +123,11 @@ export class MetricFamily<S extends Series = Series> {
     return (node.get(values[last] as string) as S | undefined) ?? this.#add(values);
   }
 
+  /** Every series, in creation order (the overflow series included). */
+  allSeries(): readonly S[] {
+    return this.#all;
+  }
+
   /** Whether `series` is the overflow series (so callers do not cache it under a real key). */
   isOverflow(series: Series): boolean {
     return series === this.#overflow;

@@ -41,6 +41,8 @@ export interface TracingOptions {
   endpoint?: string;
   /** Extra headers for the exporter (for example an `Authorization` for the hub). */
   headers?: Record<string, string>;
+  /** How long one export may take, retries included, in ms. Default: the exporter's (10 s). */
+  exportTimeoutMs?: number;
   /** Use this provider (yours, already set up) instead of installing one. */
   tracerProvider?: TracerProvider;
   /** More span processors for the provider agentlens installs (tests use an in-memory exporter). */
@@ -134,6 +136,7 @@ function createExporter(options: TracingOptions, env: Env, diag: Diagnostics): S
   const config = {
     ...(options.endpoint ? { url: options.endpoint } : {}),
     ...(options.headers ? { headers: options.headers } : {}),
+    ...(options.exportTimeoutMs ? { timeoutMillis: options.exportTimeoutMs } : {}),
   };
   return protocol === 'http/json' ? new OTLPJsonTraceExporter(config) : new OTLPProtoTraceExporter(config);
 }

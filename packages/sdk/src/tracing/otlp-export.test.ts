@@ -1,0 +1,117 @@
+import { trace } from '@opentelemetry/api';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Agentlens, createAgentlens } from '../agentlens.js';
+import { startOtlpReceiver } from '../test-support/otlp-receiver.test-helpers.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function run(al: Agentlens): Promise<string> {
+  return al.withAgent('ChatAgent', async (agent) => {
+    await al.withModelCall({ provider: 'openai', model: 'gpt-4o' }, async (call) => {
+      call.setUsage({ inputTokens: 100, outputTokens: 20 });
+      call.setCost(0.001);
+    });
+    await al.withToolCall('web_search', async () => 'ok');
+    return agent.span.spanContext().traceId;
+  });
+}
+
+describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP export (%s)', (protocol) => {
+  it('sends every span recorded before flush(), decodable, with the GenAI attributes and service name', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const al = createAgentlens({
+      serviceName: 'export-test',
+      processMetrics: false,
+      tracing: { protocol, endpoint: `${receiver.url}/v1/traces` },
+    });
+    cleanups.push(() => al.shutdown());
+    const traceId = await run(al);
+    await al.flush();
+    expect(receiver.requests[0]?.contentType).toBe(
+      protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+    );
+    const spans = receiver.spans();
+    expect(spans.map((s) => s.name).sort()).toEqual([
+      'chat gpt-4o',
+      'execute_tool web_search',
+      'invoke_agent ChatAgent',
+    ]);
+    expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
+    const agent = spans.find((s) => s.name === 'invoke_agent ChatAgent');
+    const chat = spans.find((s) => s.name === 'chat gpt-4o');
+    expect(chat?.parentSpanId).toBe(agent?.spanId);
+    expect(chat?.attributes).toMatchObject({
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.usage.input_tokens': 100,
+      'gen_ai.usage.output_tokens': 20,
+      'agentlens.cost.usd': 0.001,
+    });
+    expect(chat?.serviceName).toBe('export-test');
+    expect(al.exporterState()).toMatchObject({ spansExported: 3, spansFailed: 0, lastError: null });
+  });
+});
+
+describe('tracing set-up', () => {
+  it('follows OTEL_EXPORTER_OTLP_PROTOCOL and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT when no option is given', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const saved = { ...process.env };
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
+    process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT = `${receiver.url}/v1/traces`;
+    try {
+      const al = createAgentlens({ processMetrics: false });
+      cleanups.push(() => al.shutdown());
+      await run(al);
+      await al.flush();
+    } finally {
+      process.env = saved;
+    }
+    expect(receiver.requests.map((r) => r.contentType)).toEqual(['application/json']);
+    expect(receiver.spans()).toHaveLength(3);
+  });
+
+  it('reuses the provider the app registered instead of installing a second one', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const first = createAgentlens({
+      processMetrics: false,
+      tracing: { endpoint: `${receiver.url}/v1/traces` },
+    });
+    cleanups.push(() => first.shutdown());
+    const registered = trace.getTracerProvider();
+    const second = createAgentlens({
+      processMetrics: false,
+      tracing: { endpoint: 'http://127.0.0.1:9/v1/traces' },
+    });
+    expect(second.exporterState()).toBeNull();
+    await run(second);
+    await first.flush();
+    expect(trace.getTracerProvider()).toBe(registered);
+    expect(receiver.spans()).toHaveLength(3);
+  });
+
+  it('keeps the app running when the collector is down, and says so in the exporter state', async () => {
+    const receiver = await startOtlpReceiver();
+    const deadUrl = `${receiver.url}/v1/traces`;
+    await receiver.close();
+    const al = createAgentlens({
+      processMetrics: false,
+      tracing: { endpoint: deadUrl, exportTimeoutMs: 500 },
+    });
+    cleanups.push(() => al.shutdown());
+    expect(await run(al)).toMatch(/^[0-9a-f]{32}$/);
+    await al.flush();
+    const state = al.exporterState();
+    expect(state?.spansFailed).toBe(3);
+    expect(state?.lastError).toBeTruthy();
+    // A failing exporter makes the app degraded, never down.
+    const health = al.getSystemHealth();
+    expect(health.status).toBe('degraded');
+    expect(health.reasons[0]).toMatch(/^span export failing since/);
+    expect(health.instrumentation.exporter?.spansFailed).toBe(3);
+  });
+});
