@@ -70,7 +70,7 @@ function anyValue(v: AnyValue | undefined): unknown {
   if (v.intValue !== undefined) return Number(v.intValue.toString());
   if (v.doubleValue !== undefined) return v.doubleValue;
   if (v.boolValue !== undefined) return v.boolValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(valueOf);
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(anyValue);
   return undefined;
 }
 
