@@ -3,13 +3,23 @@ import {
   ATTR_AGENTLENS_COST_DATASET_DATE,
   ATTR_AGENTLENS_COST_PRICE_ENTRY,
   ATTR_AGENTLENS_COST_SOURCE,
+  createRedactor,
   type Instrumentation,
   PriceCatalog,
+  type Redactor,
   REPORT_SCHEMA_ID,
   type Report,
   type SystemHealth,
 } from '@agentlens/core';
-import { type Attributes, type AttributeValue, ProxyTracerProvider, type Span } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type AttributeValue,
+  context as otelContext,
+  ProxyTracerProvider,
+  type Span,
+  trace,
+} from '@opentelemetry/api';
+import { createLogger, type Logger } from './logging/index.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   type AgentAggregate,
@@ -120,6 +130,14 @@ function describe(v: unknown): string {
 }
 
 const DEFAULT_OPERATION = 'chat';
+/** Trace and span id of the active span, for log lines. */
+function activeTraceContext(): { traceId: string; spanId: string } | undefined {
+  const span = trace.getSpan(otelContext.active());
+  if (span === undefined) return undefined;
+  const { traceId, spanId } = span.spanContext();
+  return trace.isSpanContextValid(span.spanContext()) ? { traceId, spanId } : undefined;
+}
+
 /** Reported as the instrumentation scope version of every span. */
 const SDK_VERSION = '0.1.0';
 
@@ -153,6 +171,12 @@ export class Agentlens {
   readonly #tracing: TracingSetup | undefined;
   readonly #tracer: AgentTracer;
   readonly #prices: PriceCatalog;
+  readonly #redactor: Redactor;
+  /**
+   * The structured logger: JSON lines with `trace_id` / `span_id` of the active span, redacted.
+   * Undefined when `logging: false`.
+   */
+  readonly logger: Logger | undefined;
 
   /** Use {@link createAgentlens}. */
   constructor(options: AgentlensOptions = {}) {
@@ -188,6 +212,17 @@ export class Agentlens {
     this.health = new HealthChecker();
     this.#ready = config.readiness === 'auto';
     this.#events = new EventBus(this.#diag);
+    const logging = config.logging;
+    this.#redactor = createRedactor(logging && logging.redact ? logging.redact : {});
+    this.logger =
+      logging === false
+        ? undefined
+        : createLogger({
+            onError: (error) => this.#diag.log('error', 'logger', `the agentlens logger failed: ${error.message}`),
+            ...logging,
+            serviceName: this.serviceName,
+            traceContext: activeTraceContext,
+          });
     this.#tracing =
       config.tracing.enabled === false
         ? undefined
@@ -215,9 +250,22 @@ export class Agentlens {
       recordWorkflowNode: (r) => this.recordWorkflowNode(r),
       recordError: (r) => this.recordError(r),
       price: (provider, model, usage) => this.#price(provider, model, usage),
-      log: () => {},
+      log: (level, message, fields, span) => {
+        const logger = this.logger;
+        if (logger === undefined || !logger.isLevelEnabled(level)) return;
+        // The line carries the ids of the operation's own span, not of its parent.
+        otelContext.with(trace.setSpan(otelContext.active(), span), () => logger[level](message, fields));
+      },
       captureContent: this.#config.captureContent,
-      redactContent: (value) => value,
+      redactContent: (value) => this.#redactor.redactObject(value),
+      redactAttributes: (attributes) => {
+        if (attributes === undefined) return undefined;
+        const out: Attributes = {};
+        for (const [key, value] of Object.entries(attributes)) {
+          out[key] = this.#redactor.redactValue(key, value) as AttributeValue | undefined;
+        }
+        return out;
+      },
       internalError: (where, error) => this.#internalError(where, error),
     };
   }
@@ -339,7 +387,7 @@ export class Agentlens {
   /** Exports everything recorded so far; resolves when the exporter has sent it (or failed). */
   async flush(): Promise<void> {
     try {
-      await this.#tracing?.flush();
+      await Promise.all([this.#tracing?.flush(), this.logger?.flush()]);
     } catch (error) {
       this.#internalError('flush', error);
     }
@@ -1066,7 +1114,7 @@ export class Agentlens {
     this.#shuttingDown = true;
     await Promise.all([...this.#servers].map((s) => s.close()));
     try {
-      await this.#tracing?.shutdown();
+      await Promise.all([this.#tracing?.shutdown(), this.logger?.close()]);
     } catch (error) {
       this.#internalError('shutdown', error);
     }

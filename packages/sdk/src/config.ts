@@ -10,6 +10,7 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
 import { DIAGNOSTIC_LEVELS, type DiagnosticLevel } from './internal/diagnostics.js';
+import type { LoggerOptions } from './logging/index.js';
 import { OTLP_PROTOCOLS, TRACES_EXPORTERS, type TracingOptions } from './tracing/setup.js';
 
 /**
@@ -144,6 +145,8 @@ const OptionsSchema = z
       .optional(),
     captureContent: z.boolean().optional(),
     budget: z.object({ dailyUsd: z.number().positive() }).strict().optional(),
+    // The logger validates its own options when it is created, still inside createAgentlens.
+    logging: z.union([z.literal(false), z.record(z.string(), z.unknown())]).optional(),
     prices: z
       .object({ overrides: z.array(z.unknown()).optional(), file: z.string().min(1).optional() })
       .strict()
@@ -183,6 +186,12 @@ export interface AgentlensOptions {
   tracing?: TracingOptions;
   /** Record prompt and completion messages on model-call spans (after redaction). Default false. Env: AGENTLENS_CAPTURE_CONTENT. */
   captureContent?: boolean;
+  /**
+   * The structured logger (`agentlens.logger`): level, stdout, rotated file, error file, redaction.
+   * Operations log their end at `debug` and their failures at `error`. `false` turns it off.
+   * See docs/logging.md.
+   */
+  logging?: AgentlensLoggingOptions | false;
   /** A daily budget: today's spend and what is left appear in `getSystemHealth()`; over it, the system is degraded. */
   budget?: { dailyUsd: number };
   /**
@@ -191,6 +200,9 @@ export interface AgentlensOptions {
    */
   prices?: { overrides?: PriceOverride[]; file?: string };
 }
+
+/** The logger options `createAgentlens` takes (the service name and trace context come from agentlens). */
+export type AgentlensLoggingOptions = Omit<LoggerOptions, 'serviceName' | 'traceContext'>;
 
 /** Options after defaults and environment are applied. */
 export interface ResolvedConfig {
@@ -210,6 +222,7 @@ export interface ResolvedConfig {
   readonly tracing: TracingOptions;
   readonly captureContent: boolean;
   readonly dailyBudgetUsd: number | undefined;
+  readonly logging: AgentlensLoggingOptions | false;
   readonly priceOverrides: readonly PriceOverride[];
   readonly priceOverridesName: string | undefined;
 }
@@ -312,6 +325,7 @@ export function resolveConfig(
       tracing: (o.tracing ?? {}) as TracingOptions,
       captureContent: o.captureContent ?? envCapture ?? false,
       dailyBudgetUsd: o.budget?.dailyUsd,
+      logging: (o.logging ?? {}) as AgentlensLoggingOptions | false,
       ...loadPriceOverrides(o.prices, env),
     },
     envProblems,

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -312,5 +313,70 @@ describe('pass-through and isolation', () => {
         model: 'secret-model-9',
       }),
     ).toBe(1);
+  });
+});
+
+describe('logs and redaction', () => {
+  it("writes one JSON line per operation whose trace_id and span_id are the operation's own span", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, callback) {
+        for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+        callback();
+      },
+    });
+    const t = setup({ serviceName: 'log-test', logging: { level: 'debug', destination } });
+    await t.al.withAgent('ChatAgent', async () => {
+      await t.al.withToolCall('web_search', async () => 'ok');
+      await expect(
+        t.al.withModelCall({ provider: 'openai', model: 'gpt-4o' }, async () => {
+          throw new Error('upstream 500');
+        }),
+      ).rejects.toThrow();
+    });
+    await t.al.flush();
+    const tool = t.byName('execute_tool web_search');
+    const chat = t.byName('chat gpt-4o');
+    const agent = t.byName('invoke_agent ChatAgent');
+    const lineOf = (message: string) => lines.find((l) => l.message === message);
+    expect(lineOf('tool web_search finished')).toMatchObject({
+      level: 'debug',
+      service: 'log-test',
+      trace_id: tool.spanContext().traceId,
+      span_id: tool.spanContext().spanId,
+      tool_name: 'web_search',
+      agent_name: 'ChatAgent',
+    });
+    expect(lineOf('chat gpt-4o failed')).toMatchObject({
+      level: 'error',
+      trace_id: chat.spanContext().traceId,
+      span_id: chat.spanContext().spanId,
+      error: 'upstream 500',
+      error_type: 'Error',
+    });
+    expect(lineOf('agent ChatAgent finished')?.span_id).toBe(agent.spanContext().spanId);
+    t.al.logger?.info('inside', {});
+    await t.al.shutdown();
+  });
+
+  it('redacts secrets in user attributes and captured content before they reach a span', async () => {
+    const t = setup({ captureContent: true });
+    await t.al.withToolCall(
+      'http_fetch',
+      { attributes: { 'http.request.header.authorization': 'Bearer abc.def.ghi', note: 'plain' } },
+      () => 1,
+    );
+    await t.al.withModelCall({ provider: 'p', model: 'm' }, async (call) => {
+      call.setInputMessages([
+        { role: 'user', content: 'my key is sk-proj-abcdefghijklmnopqrstuvwxyz0123456789' },
+      ]);
+    });
+    const tool = t.byName('execute_tool http_fetch');
+    expect(tool.attributes['http.request.header.authorization']).toBe('[REDACTED]');
+    expect(tool.attributes.note).toBe('plain');
+    const input = String(t.byName('chat m').attributes['gen_ai.input.messages']);
+    expect(input).not.toContain('sk-proj-abcdefghijklmnopqrstuvwxyz0123456789');
+    expect(input).toContain('my key is');
+    await t.al.shutdown();
   });
 });

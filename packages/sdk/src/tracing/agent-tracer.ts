@@ -94,7 +94,9 @@ export interface OperationSink {
     usage: TokenCounts,
   ): { usd: number; attributes: Attributes } | undefined;
   /** One structured log line for the end of an operation, with the span's trace context. */
-  log(level: 'info' | 'error', message: string, fields: Record<string, unknown>, span: Span): void;
+  log(level: 'debug' | 'error', message: string, fields: Record<string, unknown>, span: Span): void;
+  /** Attributes the user passed, after redaction (a secret never reaches a span). */
+  redactAttributes(attributes: Attributes | undefined): Attributes | undefined;
   /** Content attributes are captured only when this is on; the value passes redaction first. */
   readonly captureContent: boolean;
   redactContent(value: unknown): unknown;
@@ -224,7 +226,7 @@ export class AgentTracer {
       [ATTR_GEN_AI_AGENT_NAME]: name,
       ...(options.agentId ? { [ATTR_GEN_AI_AGENT_ID]: options.agentId } : {}),
       ...(options.conversationId ? { [ATTR_GEN_AI_CONVERSATION_ID]: options.conversationId } : {}),
-      ...options.attributes,
+      ...this.#sink.redactAttributes(options.attributes),
     };
     this.#sink.adjustAgentInFlight(name, 1);
     return runInSpan(
@@ -254,7 +256,7 @@ export class AgentTracer {
             cost_usd: frame.cost,
           };
           this.#sink.log(
-            outcome.failed ? 'error' : 'info',
+            outcome.failed ? 'error' : 'debug',
             outcome.failed ? `agent ${name} failed` : `agent ${name} finished`,
             outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
             outcome.span,
@@ -308,7 +310,7 @@ export class AgentTracer {
           [ATTR_GEN_AI_OPERATION_NAME]: operation,
           [ATTR_GEN_AI_PROVIDER_NAME]: provider,
           [ATTR_GEN_AI_REQUEST_MODEL]: model,
-          ...call.attributes,
+          ...sink.redactAttributes(call.attributes),
         },
         streams: true,
         onInternalError: (error) => sink.internalError('withModelCall', error),
@@ -372,7 +374,7 @@ export class AgentTracer {
             cost_usd: cost ?? null,
           };
           sink.log(
-            outcome.failed ? 'error' : 'info',
+            outcome.failed ? 'error' : 'debug',
             outcome.failed ? `${operation} ${model} failed` : `${operation} ${model} finished`,
             outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
             span,
@@ -447,7 +449,7 @@ export class AgentTracer {
           [ATTR_GEN_AI_TOOL_NAME]: name,
           ...(options.callId ? { [ATTR_GEN_AI_TOOL_CALL_ID]: options.callId } : {}),
           ...(options.type ? { [ATTR_GEN_AI_TOOL_TYPE]: options.type } : {}),
-          ...options.attributes,
+          ...this.#sink.redactAttributes(options.attributes),
         },
         onInternalError: (error) => this.#sink.internalError('withToolCall', error),
         finish: (outcome) => {
@@ -461,7 +463,7 @@ export class AgentTracer {
           });
           const fields = { tool_name: name, agent_name: agent?.name ?? null, duration: outcome.duration };
           this.#sink.log(
-            outcome.failed ? 'error' : 'info',
+            outcome.failed ? 'error' : 'debug',
             outcome.failed ? `tool ${name} failed` : `tool ${name} finished`,
             outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
             outcome.span,
@@ -497,7 +499,7 @@ export class AgentTracer {
             duration: outcome.duration,
           });
           this.#sink.log(
-            outcome.failed ? 'error' : 'info',
+            outcome.failed ? 'error' : 'debug',
             outcome.failed ? `workflow ${name} failed` : `workflow ${name} finished`,
             { workflow_name: name, duration: outcome.duration, ...(error === undefined ? {} : { error }) },
             outcome.span,
@@ -567,6 +569,7 @@ export class AgentTracer {
       if (value === undefined) continue;
       attributes[key === 'agentName' ? ATTR_GEN_AI_AGENT_NAME : key] = value;
     }
+    Object.assign(attributes, this.#sink.redactAttributes(attributes));
     if (agentName) this.#sink.adjustAgentInFlight(agentName, 1);
     return runInSpan(
       this.#tracer,
