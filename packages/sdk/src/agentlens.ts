@@ -6,8 +6,8 @@ import {
   createRedactor,
   type Instrumentation,
   PriceCatalog,
-  type Redactor,
   REPORT_SCHEMA_ID,
+  type Redactor,
   type Report,
   type SystemHealth,
 } from '@agentlens/core';
@@ -19,7 +19,6 @@ import {
   type Span,
   trace,
 } from '@opentelemetry/api';
-import { createLogger, type Logger } from './logging/index.js';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import {
   type AgentAggregate,
@@ -33,6 +32,7 @@ import { HealthChecker } from './health/index.js';
 import { createMetricsHandler, type MetricsHandler, type MetricsHandlerOptions } from './http/handler.js';
 import { type MetricsServer, type MetricsServerOptions, startMetricsServer } from './http/server.js';
 import { Diagnostics } from './internal/diagnostics.js';
+import { createLogger, type Logger } from './logging/index.js';
 import { renderRegistry, renderRegistryBytes } from './metrics/exposition.js';
 import { createFamilies, type Families } from './metrics/families.js';
 import type { MetricFamily } from './metrics/metric-family.js';
@@ -218,7 +218,8 @@ export class Agentlens {
       logging === false
         ? undefined
         : createLogger({
-            onError: (error) => this.#diag.log('error', 'logger', `the agentlens logger failed: ${error.message}`),
+            onError: (error) =>
+              this.#diag.log('error', 'logger', `the agentlens logger failed: ${error.message}`),
             ...logging,
             serviceName: this.serviceName,
             traceContext: activeTraceContext,
