@@ -213,7 +213,7 @@ export class Agentlens {
     this.#ready = config.readiness === 'auto';
     this.#events = new EventBus(this.#diag);
     const logging = config.logging;
-    this.#redactor = createRedactor(logging && logging.redact ? logging.redact : {});
+    this.#redactor = createRedactor((logging !== false && logging.redact) || {});
     this.logger =
       logging === false
         ? undefined
