@@ -31,7 +31,8 @@ export function formatCount(value: number): string {
 
 /** A duration in nanoseconds with three significant digits: `41.2`, `1,234`. */
 export function formatNs(ns: number): string {
-  return ns >= 1000 ? formatCount(ns) : ns.toPrecision(3);
+  // 999.5 and up rounds to four digits: `toPrecision(3)` would print `1.00e+3`.
+  return ns >= 999.5 ? formatCount(ns) : ns.toPrecision(3);
 }
 
 /** Milliseconds with two decimals under 100 ms, one above. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SECRET_HINT } from './patterns.js';
 import { ORDINARY_TEXTS, SECRET_CASES } from './redaction-corpus.test-helpers.js';
 import { createRedactor } from './redactor.js';
 
@@ -13,6 +14,10 @@ describe('createRedactor', () => {
       // The same secret inside a JSON-encoded log line.
       expect(redactor.redactString(JSON.stringify({ message: text }))).not.toContain(secret);
     });
+  });
+
+  it.each(SECRET_CASES)('the quick hint lets $name through to the full scan', ({ text }) => {
+    expect(BUILT_IN_SECRET_HINT.test(text)).toBe(true);
   });
 
   describe('ordinary corpus: left exactly as it was', () => {
@@ -118,6 +123,25 @@ describe('createRedactor', () => {
         count: 3,
       });
       expect(output.headers).not.toBe(input.headers);
+    });
+
+    it('returns an object with nothing secret as the same reference, and copies once one is', () => {
+      const clean = {
+        agent: 'ResearchAgent',
+        query: 'quarterly revenue of the three largest cloud providers',
+        max_tokens: 1200,
+        ok: true,
+        nested: { tags: ['a', 'b'], at: new Date(0) },
+      };
+      const snapshot = structuredClone(clean);
+      expect(redactor.redactObject(clean)).toBe(clean);
+      expect(clean).toEqual(snapshot);
+
+      const leaky = { ...clean, nested: { tags: ['a', `sk-${'b'.repeat(30)}`], at: clean.nested.at } };
+      const output = redactor.redactObject(leaky);
+      expect(output).not.toBe(leaky);
+      expect(output.nested.tags).toEqual(['a', '[REDACTED]']);
+      expect(leaky.nested.tags[1]).toContain('sk-');
     });
 
     it('handles cycles, depth, throwing getters, BigInt and errors', () => {

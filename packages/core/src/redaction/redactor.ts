@@ -1,4 +1,4 @@
-import { DEFAULT_SECRET_KEYS, DEFAULT_SECRET_PATTERNS } from './patterns.js';
+import { BUILT_IN_SECRET_HINT, DEFAULT_SECRET_KEYS, DEFAULT_SECRET_PATTERNS } from './patterns.js';
 
 /** Options of {@link createRedactor}. Everything given adds to the built-in rules. */
 export interface RedactorOptions {
@@ -32,9 +32,12 @@ export interface Redactor {
    */
   redactValue(key: string, value: unknown): unknown;
   /**
-   * A deep copy of `value` with secret keys and secret substrings replaced. Cycles become
-   * `'[Circular]'`, values deeper than `maxDepth` become `'[Truncated]'`, a property whose getter
-   * throws becomes `'[Unserializable]'`, and an Error becomes `{ type, message, stack, ... }`.
+   * `value` with secret keys and secret substrings replaced. When nothing in it needs to change
+   * (no secret key, no secret substring, no cycle, nothing too deep, only plain objects, arrays and
+   * Dates), `value` itself is returned, not a copy: callers MUST NOT mutate the result. Otherwise a
+   * deep copy: cycles become `'[Circular]'`, values deeper than `maxDepth` become `'[Truncated]'`, a
+   * property whose getter throws becomes `'[Unserializable]'`, an Error becomes
+   * `{ type, message, stack, ... }` and a class instance its redacted JSON form or its properties.
    */
   redactObject<T>(value: T): T;
 }
@@ -50,6 +53,12 @@ const KEY_CACHE_LIMIT = 2048;
 // LLM apps are full of token counts: `max_tokens`, `input_token`, `token_count` are not secrets.
 const TOKEN_AS_LAST_WORD =
   '(?<!(?:max|min|input|output|prompt|completion|total|num|cached|cache|reasoning|per|count)_)token$';
+
+/** The ancestors of the value being scanned, innermost first; only built when a value nests. */
+interface Ancestor {
+  readonly value: object;
+  readonly parent: Ancestor | undefined;
+}
 
 /** `X-Api-Key` → `x_api_key`, `OPENAI_API_KEY` → `openai_api_key`, `privateKeyPem` → `private_key_pem`. */
 function normalizeKey(key: string): string {
@@ -146,8 +155,8 @@ class DefaultRedactor implements Redactor {
   redactString(text: string): string {
     if (text.length < MIN_SECRET_LENGTH) return text;
     // `replace` with a global regex resets `lastIndex` and returns the same string when nothing
-    // matches, so the common case allocates nothing.
-    let result = this.#redactBuiltIns(text);
+    // matches, so the common case allocates nothing; the hint skips even that scan for most text.
+    let result = BUILT_IN_SECRET_HINT.test(text) ? this.#redactBuiltIns(text) : text;
     for (const pattern of this.#userPatterns) result = result.replace(pattern, this.replacement);
     return result;
   }
@@ -163,7 +172,50 @@ class DefaultRedactor implements Redactor {
   redactObject<T>(value: T): T {
     if (typeof value === 'string') return this.redactString(value) as T;
     if (value === null || typeof value !== 'object') return value;
+    // Nearly every log line holds no secret: a scan that allocates nothing proves it, and only a
+    // value that must change pays for the copy (which then redacts what it reads, not the scan).
+    if (this.#isClean(value, 0, undefined)) return value;
     return this.#walk(value, 0, new WeakSet()) as T;
+  }
+
+  /** Whether `#walk` would give back `value` unchanged (it would copy it, with the same content). */
+  #isClean(value: object, depth: number, parent: Ancestor | undefined): boolean {
+    if (depth >= this.#maxDepth) return false;
+    for (let ancestor = parent; ancestor !== undefined; ancestor = ancestor.parent) {
+      if (ancestor.value === value) return false;
+    }
+    let self: Ancestor | undefined;
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const item: unknown = value[i];
+        if (typeof item === 'string') {
+          if (this.redactString(item) !== item) return false;
+        } else if (item !== null && typeof item === 'object') {
+          self ??= { value, parent };
+          if (!this.#isClean(item, depth + 1, self)) return false;
+        }
+      }
+      return true;
+    }
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value instanceof Date;
+    try {
+      for (const key of Object.keys(value)) {
+        const item: unknown = (value as Record<string, unknown>)[key];
+        if (item === null || item === undefined || typeof item === 'boolean') continue;
+        if (this.isSecretKey(key)) return false;
+        if (typeof item === 'string') {
+          if (this.redactString(item) !== item) return false;
+        } else if (typeof item === 'object') {
+          self ??= { value, parent };
+          if (!this.#isClean(item, depth + 1, self)) return false;
+        }
+      }
+    } catch {
+      // A throwing getter: the copy writes `'[Unserializable]'` in its place.
+      return false;
+    }
+    return true;
   }
 
   #field(key: string, value: unknown, depth: number, seen: WeakSet<object>): unknown {

@@ -121,6 +121,19 @@ describe('line format', () => {
     expect(raw().match(/"message":/g)).toHaveLength(1);
   });
 
+  it("never changes the caller's fields, and redacts secrets nested under ordinary keys", () => {
+    const { logger, lines } = memoryLogger();
+    const renamed = { message: 'fake', user: 'alice' };
+    const nested = { request: { headers: { authorization: 'Basic dXNlcjpodW50ZXIy' } }, step: 2 };
+    logger.info('one', renamed);
+    logger.info('two', nested);
+    expect(renamed).toEqual({ message: 'fake', user: 'alice' });
+    expect(nested.request.headers.authorization).toBe('Basic dXNlcjpodW50ZXIy');
+    const [one, two] = lines();
+    expect(one).toMatchObject({ message: 'one', 'fields.message': 'fake', user: 'alice' });
+    expect(two).toMatchObject({ request: { headers: { authorization: '[REDACTED]' } }, step: 2 });
+  });
+
   it('serializes errors in err / error with type, message and stack', () => {
     const { logger, lines } = memoryLogger();
     logger.error('failed', { err: new TypeError('bad input') });

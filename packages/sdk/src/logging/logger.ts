@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { createRedactor, type Redactor, type RedactorOptions } from '@agentlens/core';
-import { type DestinationStream, type Logger as PinoLogger, pino, type StreamEntry } from 'pino';
+import { type DestinationStream, type LogFn, type Logger as PinoLogger, pino, type StreamEntry } from 'pino';
 import { RotatingFileStream } from './rotating-file.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -130,6 +130,7 @@ function sanitizeWithoutRedaction(fields: LogFields): LogFields {
   return copy ?? fields;
 }
 
+/** Renames, in place, the fields that would collide with the line format. */
 function renameReserved(fields: LogFields): LogFields {
   for (const key in fields) {
     if (RESERVED_KEYS.has(key)) {
@@ -138,6 +139,64 @@ function renameReserved(fields: LogFields): LogFields {
     }
   }
   return fields;
+}
+
+/**
+ * `fields` with the keys that would collide with the line format renamed, copied only when one
+ * does: `fields` may be the caller's own object (redaction returns it when nothing is secret).
+ */
+function withoutReserved(fields: LogFields): LogFields {
+  for (const key in fields) {
+    if (RESERVED_KEYS.has(key)) return renameReserved({ ...fields });
+  }
+  return fields;
+}
+
+const PLAIN_KEY = 0;
+const SECRET_KEY = 1;
+const RESERVED_KEY = 2;
+// Field names are a small fixed set in practice; the cap protects against data used as keys.
+const KEY_KIND_LIMIT = 2048;
+
+/**
+ * The `formatters.log` of a redacting logger: the fields as they must be written, which is the
+ * caller's own object, uncopied, when nothing in it is secret or reserved. Decides in one pass,
+ * with one cached lookup per key name, for the usual line of strings, numbers and booleans; a line
+ * with anything else (a nested object, an Error, a secret, a reserved key, a class instance) goes
+ * through `redactObject` on the whole object, which copies only what must change.
+ */
+function redactingFormatter(redactor: Redactor): (fields: LogFields) => LogFields {
+  const kinds = new Map<string, number>();
+  const kindOf = (key: string): number => {
+    let kind = kinds.get(key);
+    if (kind === undefined) {
+      kind = RESERVED_KEYS.has(key) ? RESERVED_KEY : redactor.isSecretKey(key) ? SECRET_KEY : PLAIN_KEY;
+      if (kinds.size >= KEY_KIND_LIMIT) kinds.clear();
+      kinds.set(key, kind);
+    }
+    return kind;
+  };
+  const general = (fields: LogFields): LogFields => withoutReserved(redactor.redactObject(fields));
+  return (fields) => {
+    if (Object.getPrototypeOf(fields) !== Object.prototype) return general(fields);
+    try {
+      for (const key in fields) {
+        const kind = kindOf(key);
+        if (kind === RESERVED_KEY) return general(fields);
+        const value = fields[key];
+        // Booleans and null stay even under a secret key, as in `redactObject`.
+        if (value === null || value === undefined || typeof value === 'boolean') continue;
+        if (kind === SECRET_KEY) return general(fields);
+        if (typeof value === 'string') {
+          if (redactor.redactString(value) !== value) return general(fields);
+        } else if (typeof value === 'object') return general(fields);
+      }
+    } catch {
+      // A throwing getter: `redactObject` writes `'[Unserializable]'` in its place.
+      return general(fields);
+    }
+    return fields;
+  };
 }
 
 /** State shared by a root logger and all its children and categories. */
@@ -172,8 +231,13 @@ class AgentlensLogger implements Logger {
     this.#pino = shared.base.child({ logger: name, ...bindings });
     this.level = shared.base.level as LoggerLevel;
     // Decided once, as pino does: a disabled level costs one empty call, not a redaction pass.
-    const method = (level: LogLevel): LogMethod =>
-      this.#pino.isLevelEnabled(level) ? (message, fields) => this.#write(level, message, fields) : noop;
+    // The pino method is looked up once too: `this.#pino[level]` on every line is a keyed load
+    // over six names.
+    const method = (level: LogLevel): LogMethod => {
+      if (!this.#pino.isLevelEnabled(level)) return noop;
+      const log: LogFn = this.#pino[level];
+      return (message, fields) => this.#write(log, message, fields);
+    };
     this.trace = method('trace');
     this.debug = method('debug');
     this.info = method('info');
@@ -236,18 +300,18 @@ class AgentlensLogger implements Logger {
     return logger;
   }
 
-  #write(level: LogLevel, message: string, fields: LogFields | undefined): void {
+  #write(log: LogFn, message: string, fields: LogFields | undefined): void {
     try {
       const text = typeof message === 'string' ? message : String(message);
       const redactor = this.#shared.redactor;
       const msg = redactor ? redactor.redactString(text) : text;
       // Fields go through `formatters.log` (redaction, renaming) inside pino's own write path.
-      if (fields === undefined) this.#pino[level](msg);
-      else this.#pino[level](fields, msg);
+      if (fields === undefined) log.call(this.#pino, msg);
+      else log.call(this.#pino, fields, msg);
     } catch (error) {
       this.#shared.report('serialize', error);
       try {
-        this.#pino[level]({ log_error: 'fields could not be serialized' }, String(message));
+        log.call(this.#pino, { log_error: 'fields could not be serialized' }, String(message));
       } catch {
         // Reported above; a line that cannot be written at all is dropped rather than thrown.
       }
@@ -343,9 +407,7 @@ export function createLogger(options: LoggerOptions): Logger {
       serializers: { err: (value: unknown) => value },
       formatters: {
         level: (label) => ({ level: label }),
-        log: redactor
-          ? (fields) => renameReserved(redactor.redactObject(fields))
-          : (fields) => sanitizeWithoutRedaction(fields),
+        log: redactor ? redactingFormatter(redactor) : (fields) => sanitizeWithoutRedaction(fields),
       },
       ...(traceContext && {
         // pino merges the fields into this object, so it must be a fresh one on every call.
