@@ -6,6 +6,10 @@
  *   npm run bench:quick               every benchmark, quick mode (seconds; a smoke run for CI)
  *   npm run bench -- sdk-metrics      one benchmark (several names may be given)
  *
+ * The scripts build first and import the packages' built `dist/` code, as an app does: through
+ * tsx's source transform every closure pays for an esbuild `__name` helper, which doubled the cost
+ * of a traced operation and would measure the transform, not agentlens.
+ *
  * A benchmark is any `bench/<name>.ts` other than this file that exports `benchmark`
  * (see `support/benchmark.ts`); helpers live under `bench/support/`.
  */
@@ -30,7 +34,7 @@ their figures are not to be quoted. Quote full-mode runs.
 `;
 
 function usage(names: readonly string[]): string {
-  return `usage: tsx --conditions=@agentlens/source bench/run.ts [--quick] [benchmark...]\nbenchmarks: ${names.join(', ')}`;
+  return `usage: npm run bench --  [--quick] [benchmark...]\nbenchmarks: ${names.join(', ')}`;
 }
 
 /** Every `bench/<name>.ts` except this runner, by name, sorted. */

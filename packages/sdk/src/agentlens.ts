@@ -257,6 +257,7 @@ export class Agentlens {
         // The line carries the ids of the operation's own span, not of its parent.
         otelContext.with(trace.setSpan(otelContext.active(), span), () => logger[level](message, fields));
       },
+      logs: (level) => this.logger?.isLevelEnabled(level) ?? false,
       captureContent: this.#config.captureContent,
       redactContent: (value) => this.#redactor.redactObject(value),
       redactAttributes: (attributes) => {

@@ -95,6 +95,8 @@ export interface OperationSink {
   ): { usd: number; attributes: Attributes } | undefined;
   /** One structured log line for the end of an operation, with the span's trace context. */
   log(level: 'debug' | 'error', message: string, fields: Record<string, unknown>, span: Span): void;
+  /** Whether a line at `level` would be written (so its fields are built only then). */
+  logs(level: 'debug' | 'error'): boolean;
   /** Attributes the user passed, after redaction (a secret never reaches a span). */
   redactAttributes(attributes: Attributes | undefined): Attributes | undefined;
   /** Content attributes are captured only when this is on; the value passes redaction first. */
@@ -191,8 +193,9 @@ export class AgentTracer {
     this.#events = events;
   }
 
+  /** Callers check `this.#events.active` first, so no event object is built when nobody listens. */
   #emit(event: AgentlensEvent): void {
-    if (this.#events.active) this.#events.emit(event);
+    this.#events.emit(event);
   }
 
   #ids(span: Span): { traceId: string; spanId: string; time: number } {
@@ -209,7 +212,8 @@ export class AgentTracer {
       errorMessage: message,
       context: { trace_id: outcome.span.spanContext().traceId },
     });
-    this.#emit({ type: 'error', component, errorType, message, ...this.#ids(outcome.span) });
+    if (this.#events.active)
+      this.#emit({ type: 'error', component, errorType, message, ...this.#ids(outcome.span) });
     return message;
   }
 
@@ -249,32 +253,35 @@ export class AgentTracer {
             ...(outcome.failed ? { errorType: errorTypeOf(outcome.error) } : {}),
           });
           if (frame.cost > 0) outcome.span.setAttribute(ATTR_AGENTLENS_COST_USD, frame.cost);
-          const fields = {
-            agent_name: name,
-            duration: outcome.duration,
-            tokens: frame.tokens,
-            cost_usd: frame.cost,
-          };
-          this.#sink.log(
-            outcome.failed ? 'error' : 'debug',
-            outcome.failed ? `agent ${name} failed` : `agent ${name} finished`,
-            outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
-            outcome.span,
-          );
-          this.#emit({
-            type: 'agent_end',
-            agentName: name,
-            success: !outcome.failed,
-            duration: outcome.duration,
-            tokens: frame.tokens,
-            cost: frame.cost,
-            ...(error === undefined ? {} : { error }),
-            ...this.#ids(outcome.span),
-          });
+          if (this.#sink.logs(outcome.failed ? 'error' : 'debug')) {
+            const fields = {
+              agent_name: name,
+              duration: outcome.duration,
+              tokens: frame.tokens,
+              cost_usd: frame.cost,
+            };
+            this.#sink.log(
+              outcome.failed ? 'error' : 'debug',
+              outcome.failed ? `agent ${name} failed` : `agent ${name} finished`,
+              outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
+              outcome.span,
+            );
+          }
+          if (this.#events.active)
+            this.#emit({
+              type: 'agent_end',
+              agentName: name,
+              success: !outcome.failed,
+              duration: outcome.duration,
+              tokens: frame.tokens,
+              cost: frame.cost,
+              ...(error === undefined ? {} : { error }),
+              ...this.#ids(outcome.span),
+            });
         },
       },
       (span) => {
-        this.#emit({ type: 'agent_start', agentName: name, ...this.#ids(span) });
+        if (this.#events.active) this.#emit({ type: 'agent_start', agentName: name, ...this.#ids(span) });
         return fn({
           span,
           addUsage: (tokens, cost) => {
@@ -364,35 +371,38 @@ export class AgentTracer {
             agent.tokens += usage.inputTokens + usage.outputTokens;
             if (cost !== undefined) agent.cost += cost;
           }
-          const fields: Record<string, unknown> = {
-            provider,
-            model,
-            operation,
-            duration: outcome.duration,
-            input_tokens: usage.inputTokens,
-            output_tokens: usage.outputTokens,
-            cost_usd: cost ?? null,
-          };
-          sink.log(
-            outcome.failed ? 'error' : 'debug',
-            outcome.failed ? `${operation} ${model} failed` : `${operation} ${model} finished`,
-            outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
-            span,
-          );
-          this.#emit({
-            type: 'model_call_end',
-            provider,
-            model,
-            operation,
-            agentName: agent?.name,
-            success: !outcome.failed,
-            duration: outcome.duration,
-            usage: { ...usage },
-            cost,
-            timeToFirstChunk: outcome.timeToFirstChunk,
-            ...(error === undefined ? {} : { error }),
-            ...this.#ids(span),
-          });
+          if (sink.logs(outcome.failed ? 'error' : 'debug')) {
+            const fields: Record<string, unknown> = {
+              provider,
+              model,
+              operation,
+              duration: outcome.duration,
+              input_tokens: usage.inputTokens,
+              output_tokens: usage.outputTokens,
+              cost_usd: cost ?? null,
+            };
+            sink.log(
+              outcome.failed ? 'error' : 'debug',
+              outcome.failed ? `${operation} ${model} failed` : `${operation} ${model} finished`,
+              outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
+              span,
+            );
+          }
+          if (this.#events.active)
+            this.#emit({
+              type: 'model_call_end',
+              provider,
+              model,
+              operation,
+              agentName: agent?.name,
+              success: !outcome.failed,
+              duration: outcome.duration,
+              usage: { ...usage },
+              cost,
+              timeToFirstChunk: outcome.timeToFirstChunk,
+              ...(error === undefined ? {} : { error }),
+              ...this.#ids(span),
+            });
         },
       },
       (span) => {
@@ -444,13 +454,7 @@ export class AgentTracer {
       {
         name: genAiSpanName('execute_tool', name),
         kind: SpanKind.INTERNAL,
-        attributes: {
-          [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool',
-          [ATTR_GEN_AI_TOOL_NAME]: name,
-          ...(options.callId ? { [ATTR_GEN_AI_TOOL_CALL_ID]: options.callId } : {}),
-          ...(options.type ? { [ATTR_GEN_AI_TOOL_TYPE]: options.type } : {}),
-          ...this.#sink.redactAttributes(options.attributes),
-        },
+        attributes: this.#toolAttributes(name, options),
         onInternalError: (error) => this.#sink.internalError('withToolCall', error),
         finish: (outcome) => {
           const error = outcome.failed ? this.#failed(`tool:${name}`, outcome) : undefined;
@@ -461,26 +465,41 @@ export class AgentTracer {
             executionTime: outcome.duration,
             ...(error === undefined ? {} : { errorMessage: error }),
           });
-          const fields = { tool_name: name, agent_name: agent?.name ?? null, duration: outcome.duration };
-          this.#sink.log(
-            outcome.failed ? 'error' : 'debug',
-            outcome.failed ? `tool ${name} failed` : `tool ${name} finished`,
-            outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
-            outcome.span,
-          );
-          this.#emit({
-            type: 'tool_call_end',
-            toolName: name,
-            agentName: agent?.name,
-            success: !outcome.failed,
-            duration: outcome.duration,
-            ...(error === undefined ? {} : { error }),
-            ...this.#ids(outcome.span),
-          });
+          if (this.#sink.logs(outcome.failed ? 'error' : 'debug')) {
+            const fields = { tool_name: name, agent_name: agent?.name ?? null, duration: outcome.duration };
+            this.#sink.log(
+              outcome.failed ? 'error' : 'debug',
+              outcome.failed ? `tool ${name} failed` : `tool ${name} finished`,
+              outcome.failed ? { ...fields, error, error_type: errorTypeOf(outcome.error) } : fields,
+              outcome.span,
+            );
+          }
+          if (this.#events.active)
+            this.#emit({
+              type: 'tool_call_end',
+              toolName: name,
+              agentName: agent?.name,
+              success: !outcome.failed,
+              duration: outcome.duration,
+              ...(error === undefined ? {} : { error }),
+              ...this.#ids(outcome.span),
+            });
         },
       },
       fn,
     );
+  }
+
+  #toolAttributes(name: string, options: ToolCallOptions): Attributes {
+    // Built field by field: this runs on every tool call, and spreads of conditional objects allocate.
+    const attributes: Attributes = {
+      [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool',
+      [ATTR_GEN_AI_TOOL_NAME]: name,
+    };
+    if (options.callId) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = options.callId;
+    if (options.type) attributes[ATTR_GEN_AI_TOOL_TYPE] = options.type;
+    if (options.attributes) Object.assign(attributes, this.#sink.redactAttributes(options.attributes));
+    return attributes;
   }
 
   withWorkflow<T>(name: string, fn: (span: Span) => T): T {
@@ -498,24 +517,28 @@ export class AgentTracer {
             status: outcome.failed ? 'error' : 'success',
             duration: outcome.duration,
           });
-          this.#sink.log(
-            outcome.failed ? 'error' : 'debug',
-            outcome.failed ? `workflow ${name} failed` : `workflow ${name} finished`,
-            { workflow_name: name, duration: outcome.duration, ...(error === undefined ? {} : { error }) },
-            outcome.span,
-          );
-          this.#emit({
-            type: 'workflow_end',
-            workflowName: name,
-            success: !outcome.failed,
-            duration: outcome.duration,
-            ...(error === undefined ? {} : { error }),
-            ...this.#ids(outcome.span),
-          });
+          if (this.#sink.logs(outcome.failed ? 'error' : 'debug')) {
+            this.#sink.log(
+              outcome.failed ? 'error' : 'debug',
+              outcome.failed ? `workflow ${name} failed` : `workflow ${name} finished`,
+              { workflow_name: name, duration: outcome.duration, ...(error === undefined ? {} : { error }) },
+              outcome.span,
+            );
+          }
+          if (this.#events.active)
+            this.#emit({
+              type: 'workflow_end',
+              workflowName: name,
+              success: !outcome.failed,
+              duration: outcome.duration,
+              ...(error === undefined ? {} : { error }),
+              ...this.#ids(outcome.span),
+            });
         },
       },
       (span) => {
-        this.#emit({ type: 'workflow_start', workflowName: name, ...this.#ids(span) });
+        if (this.#events.active)
+          this.#emit({ type: 'workflow_start', workflowName: name, ...this.#ids(span) });
         return fn(span);
       },
     );
@@ -539,15 +562,16 @@ export class AgentTracer {
             status: outcome.failed ? 'error' : 'success',
             duration: outcome.duration,
           });
-          this.#emit({
-            type: 'workflow_node_end',
-            workflowName,
-            nodeName: name,
-            success: !outcome.failed,
-            duration: outcome.duration,
-            ...(error === undefined ? {} : { error }),
-            ...this.#ids(outcome.span),
-          });
+          if (this.#events.active)
+            this.#emit({
+              type: 'workflow_node_end',
+              workflowName,
+              nodeName: name,
+              success: !outcome.failed,
+              duration: outcome.duration,
+              ...(error === undefined ? {} : { error }),
+              ...this.#ids(outcome.span),
+            });
         },
       },
       fn,

@@ -60,6 +60,95 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   );
 }
 
+/** One running operation: its span, clock and the one-time `end`. A class, so the hot path allocates no closures. */
+class Operation {
+  readonly span: Span;
+  readonly options: RunOptions;
+  readonly started = performance.now();
+  ctx: Context;
+  firstChunkAt: number | undefined;
+  ended = false;
+
+  constructor(span: Span, ctx: Context, options: RunOptions) {
+    this.span = span;
+    this.ctx = ctx;
+    this.options = options;
+  }
+
+  end(error: unknown, failed: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    const span = this.span;
+    const duration = (performance.now() - this.started) / 1000;
+    try {
+      this.options.finish({
+        error,
+        failed,
+        duration,
+        span,
+        timeToFirstChunk:
+          this.firstChunkAt === undefined ? undefined : (this.firstChunkAt - this.started) / 1000,
+      });
+    } catch (internal) {
+      this.options.onInternalError(internal);
+    }
+    if (failed) {
+      if (error instanceof Error) span.recordException(error);
+      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
+    }
+    span.end();
+  }
+
+  settle(value: unknown): unknown {
+    if (this.options.streams && isAsyncIterable(value)) return this.wrapStream(value);
+    this.end(undefined, false);
+    return value;
+  }
+
+  /** The stream behind a Proxy that only intercepts iteration, so the stream's own methods still work. */
+  wrapStream(stream: AsyncIterable<unknown>): unknown {
+    const operation = this;
+    return new Proxy(stream, {
+      get(target, property) {
+        if (property === Symbol.asyncIterator) {
+          return () => {
+            const iterator = context.bind(operation.ctx, target[Symbol.asyncIterator].bind(target))();
+            return {
+              next: async (...args: [] | [unknown]) => {
+                try {
+                  const step = await iterator.next(...args);
+                  if (step.done) operation.end(undefined, false);
+                  else operation.firstChunkAt ??= performance.now();
+                  return step;
+                } catch (error) {
+                  operation.end(error, true);
+                  throw error;
+                }
+              },
+              return: async (value?: unknown) => {
+                // The consumer stopped early (break): the call ended, without an error.
+                operation.end(undefined, false);
+                return iterator.return ? iterator.return(value) : { done: true, value };
+              },
+              throw: async (error?: unknown) => {
+                operation.end(error, true);
+                if (iterator.throw) return iterator.throw(error);
+                throw error;
+              },
+              [Symbol.asyncIterator]() {
+                return this;
+              },
+            };
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+}
+
 /**
  * Runs `fn` inside a new active span, whether it is synchronous, returns a promise, or (with
  * `streams`) returns an async iterable. When it ends, `finish` sees the outcome (error, duration,
@@ -79,87 +168,22 @@ export function runInSpan<T>(tracer: Tracer, options: RunOptions, fn: (span: Spa
   );
   let ctx = trace.setSpan(parent, span);
   if (options.context) ctx = options.context(ctx);
-  const started = performance.now();
-  let firstChunkAt: number | undefined;
-  let ended = false;
-  const end = (error: unknown, failed: boolean) => {
-    if (ended) return;
-    ended = true;
-    const duration = (performance.now() - started) / 1000;
-    try {
-      options.finish({
-        error,
-        failed,
-        duration,
-        span,
-        timeToFirstChunk: firstChunkAt === undefined ? undefined : (firstChunkAt - started) / 1000,
-      });
-    } catch (internal) {
-      options.onInternalError(internal);
-    }
-    if (failed) {
-      if (error instanceof Error) span.recordException(error);
-      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessageOf(error) });
-    }
-    span.end();
-  };
-  const settle = (value: unknown): unknown => {
-    if (options.streams && isAsyncIterable(value)) return wrapStream(value);
-    end(undefined, false);
-    return value;
-  };
-  const wrapStream = (stream: AsyncIterable<unknown>): unknown =>
-    new Proxy(stream, {
-      get(target, property) {
-        if (property === Symbol.asyncIterator) {
-          return () => {
-            const iterator = context.bind(ctx, target[Symbol.asyncIterator].bind(target))();
-            return {
-              next: async (...args: [] | [unknown]) => {
-                try {
-                  const step = await iterator.next(...args);
-                  if (step.done) end(undefined, false);
-                  else firstChunkAt ??= performance.now();
-                  return step;
-                } catch (error) {
-                  end(error, true);
-                  throw error;
-                }
-              },
-              return: async (value?: unknown) => {
-                // The consumer stopped early (break): the call ended, without an error.
-                end(undefined, false);
-                return iterator.return ? iterator.return(value) : { done: true, value };
-              },
-              throw: async (error?: unknown) => {
-                end(error, true);
-                if (iterator.throw) return iterator.throw(error);
-                throw error;
-              },
-              [Symbol.asyncIterator]() {
-                return this;
-              },
-            };
-          };
-        }
-        const value = Reflect.get(target, property, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
-
+  const operation = new Operation(span, ctx, options);
   let result: T;
   try {
     result = context.with(ctx, fn, undefined, span);
   } catch (error) {
-    end(error, true);
+    operation.end(error, true);
     throw error;
   }
   if (isPromiseLike(result)) {
-    return result.then(settle, (error: unknown) => {
-      end(error, true);
-      throw error;
-    }) as T;
+    return result.then(
+      (value) => operation.settle(value),
+      (error: unknown) => {
+        operation.end(error, true);
+        throw error;
+      },
+    ) as T;
   }
-  return settle(result) as T;
+  return operation.settle(result) as T;
 }
