@@ -70,6 +70,7 @@ import {
   type OperationSink,
   type ToolCallOptions,
 } from './tracing/agent-tracer.js';
+import { OtlpLogStream } from './tracing/otlp-logs.js';
 import { type ExporterState, setupTracing, type TracingSetup } from './tracing/setup.js';
 
 /** Thrown by a recording function only when `onInvalidRecord: 'throw'` is set. */
@@ -172,6 +173,7 @@ export class Agentlens {
   readonly #tracer: AgentTracer;
   readonly #prices: PriceCatalog;
   readonly #redactor: Redactor;
+  readonly #logExport: OtlpLogStream | undefined;
   /**
    * The structured logger: JSON lines with `trace_id` / `span_id` of the active span, redacted.
    * Undefined when `logging: false`.
@@ -214,20 +216,31 @@ export class Agentlens {
     this.#events = new EventBus(this.#diag);
     const logging = config.logging;
     this.#redactor = createRedactor((logging !== false && logging.redact) || {});
-    this.logger =
-      logging === false
-        ? undefined
-        : createLogger({
-            onError: (error) =>
-              this.#diag.log('error', 'logger', `the agentlens logger failed: ${error.message}`),
-            ...logging,
-            serviceName: this.serviceName,
-            traceContext: activeTraceContext,
-          });
     this.#tracing =
       config.tracing.enabled === false
         ? undefined
         : setupTracing(config.tracing, this.serviceName, this.#diag);
+    const otlp = this.#tracing?.otlp;
+    if (logging !== false && otlp && logging.otlp !== false) {
+      this.#logExport = new OtlpLogStream({
+        serviceName: this.serviceName,
+        protocol: otlp.protocol,
+        ...(otlp.endpoint ? { endpoint: otlp.endpoint.replace(/\/v1\/traces\/?$/, '/v1/logs') } : {}),
+        ...(otlp.headers ? { headers: otlp.headers } : {}),
+      });
+    }
+    if (logging === false) this.logger = undefined;
+    else {
+      const { otlp: _otlp, ...loggerOptions } = logging;
+      this.logger = createLogger({
+        onError: (error) =>
+          this.#diag.log('error', 'logger', `the agentlens logger failed: ${error.message}`),
+        ...loggerOptions,
+        ...(this.#logExport ? { extraDestinations: [this.#logExport] } : {}),
+        serviceName: this.serviceName,
+        traceContext: activeTraceContext,
+      });
+    }
     const provider = this.#tracing?.provider ?? new ProxyTracerProvider();
     this.#tracer = new AgentTracer(
       provider.getTracer('@agentlens/sdk', SDK_VERSION),
@@ -389,7 +402,8 @@ export class Agentlens {
   /** Exports everything recorded so far; resolves when the exporter has sent it (or failed). */
   async flush(): Promise<void> {
     try {
-      await Promise.all([this.#tracing?.flush(), this.logger?.flush()]);
+      await this.logger?.flush();
+      await Promise.all([this.#tracing?.flush(), this.#logExport?.flush()]);
     } catch (error) {
       this.#internalError('flush', error);
     }
@@ -1116,7 +1130,8 @@ export class Agentlens {
     this.#shuttingDown = true;
     await Promise.all([...this.#servers].map((s) => s.close()));
     try {
-      await Promise.all([this.#tracing?.shutdown(), this.logger?.close()]);
+      await this.logger?.close();
+      await Promise.all([this.#tracing?.shutdown(), this.#logExport?.shutdown()]);
     } catch (error) {
       this.#internalError('shutdown', error);
     }

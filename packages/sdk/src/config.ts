@@ -202,7 +202,17 @@ export interface AgentlensOptions {
 }
 
 /** The logger options `createAgentlens` takes (the service name and trace context come from agentlens). */
-export type AgentlensLoggingOptions = Omit<LoggerOptions, 'serviceName' | 'traceContext'>;
+export type AgentlensLoggingOptions = Omit<
+  LoggerOptions,
+  'serviceName' | 'traceContext' | 'extraDestinations'
+> & {
+  /**
+   * Also send each line as an OTLP log record to where agentlens sends its spans (`/v1/logs` beside
+   * `/v1/traces`), with its trace context, so a backend shows logs next to their spans. Default:
+   * on when agentlens installed the OTLP span pipeline itself.
+   */
+  otlp?: boolean;
+};
 
 /** Options after defaults and environment are applied. */
 export interface ResolvedConfig {

@@ -41,6 +41,8 @@ export interface LoggerOptions {
   traceContext?: () => TraceContext | undefined;
   /** Replaces stdout (tests, benchmarks, custom sinks). Not closed by `close()`. */
   destination?: NodeJS.WritableStream | DestinationStream;
+  /** More destinations every line goes to as well (the SDK's OTLP log export). Not closed by `close()`. */
+  extraDestinations?: readonly DestinationStream[];
   /**
    * Receives logging failures (a file that cannot be opened or written, fields that cannot be
    * serialized, a bad environment value), each kind once. Logging itself carries on.
@@ -393,6 +395,7 @@ export function createLogger(options: LoggerOptions): Logger {
       report(`open:${path}`, error);
     }
   };
+  for (const stream of options.extraDestinations ?? []) streams.push({ level: 'trace', stream });
   if (rotation) openFile(rotation.path, 'trace');
   if (options.errorFile !== undefined) openFile(options.errorFile, 'error');
 

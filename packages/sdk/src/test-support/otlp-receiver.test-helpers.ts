@@ -18,6 +18,7 @@ export async function startOtlpReceiver(): Promise<{
   url: string;
   requests: ReceivedRequest[];
   spans: () => DecodedSpan[];
+  logs: () => DecodedLog[];
   close: () => Promise<void>;
 }> {
   const requests: ReceivedRequest[] = [];
@@ -38,6 +39,7 @@ export async function startOtlpReceiver(): Promise<{
     url: `http://127.0.0.1:${port}`,
     requests,
     spans: () => requests.filter((r) => r.path === '/v1/traces').flatMap(decodeTraces),
+    logs: () => requests.filter((r) => r.path === '/v1/logs').flatMap(decodeLogs),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -123,4 +125,49 @@ function decodeTraces(request: ReceivedRequest): DecodedSpan[] {
     }
   }
   return out;
+}
+
+/** A log record as it arrived. */
+export interface DecodedLog {
+  readonly body: unknown;
+  readonly severityText: string;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+interface LogsRequest {
+  resourceLogs?: {
+    scopeLogs?: {
+      logRecords?: {
+        body?: AnyValue;
+        severityText?: string;
+        traceId?: unknown;
+        spanId?: unknown;
+        attributes?: { key: string; value?: AnyValue }[];
+      }[];
+    }[];
+  }[];
+}
+
+function decodeLogs(request: ReceivedRequest): DecodedLog[] {
+  let message: LogsRequest;
+  if (request.contentType.includes('json'))
+    message = JSON.parse(request.body.toString('utf8')) as LogsRequest;
+  else {
+    const root = require('@opentelemetry/otlp-transformer-0.52/build/src/generated/root.js');
+    const type = root.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+    message = type.toObject(type.decode(request.body), { longs: String, bytes: Buffer }) as LogsRequest;
+  }
+  return (message.resourceLogs ?? []).flatMap((rl) =>
+    (rl.scopeLogs ?? []).flatMap((sl) =>
+      (sl.logRecords ?? []).map((r) => ({
+        body: anyValue(r.body),
+        severityText: r.severityText ?? '',
+        traceId: hex(r.traceId),
+        spanId: hex(r.spanId),
+        attributes: Object.fromEntries((r.attributes ?? []).map((a) => [a.key, anyValue(a.value)])),
+      })),
+    ),
+  );
 }

@@ -53,6 +53,28 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP export (%s)', 
     expect(chat?.serviceName).toBe('export-test');
     expect(al.exporterState()).toMatchObject({ spansExported: 3, spansFailed: 0, lastError: null });
   });
+
+  it('ships log lines as OTLP log records to /v1/logs, with the trace context of their span', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const al = createAgentlens({
+      serviceName: 'log-export-test',
+      processMetrics: false,
+      tracing: { protocol, endpoint: `${receiver.url}/v1/traces` },
+      logging: { destination: { write: () => true } as never },
+    });
+    cleanups.push(() => al.shutdown());
+    const ids = await al.withAgent('ChatAgent', async (agent) => {
+      al.logger?.info('planning the answer', { step: 1, token: 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz' });
+      return agent.span.spanContext();
+    });
+    await al.flush();
+    const logs = receiver.logs();
+    const line = logs.find((l) => l.body === 'planning the answer');
+    expect(line).toMatchObject({ severityText: 'INFO', traceId: ids.traceId, spanId: ids.spanId });
+    expect(line?.attributes).toMatchObject({ step: 1, logger: 'app', token: '[REDACTED]' });
+    expect(JSON.stringify(logs)).not.toContain('sk-ant-api03');
+  });
 });
 
 describe('tracing set-up', () => {

@@ -97,6 +97,12 @@ class CountingExporter implements SpanExporter {
 
 export interface TracingSetup {
   readonly provider: TracerProvider;
+  /** Where agentlens' own OTLP span pipeline sends, so logs can follow; undefined otherwise. */
+  readonly otlp?: {
+    readonly protocol: OtlpProtocol;
+    readonly endpoint?: string;
+    readonly headers?: Record<string, string>;
+  };
   /** Whether agentlens installed the provider (and so flushes and shuts it down). */
   readonly owned: boolean;
   state(): ExporterState | null;
@@ -110,7 +116,11 @@ function pick<T extends string>(values: readonly T[], raw: string | undefined): 
   return raw !== undefined && (values as readonly string[]).includes(raw) ? (raw as T) : undefined;
 }
 
-function createExporter(options: TracingOptions, env: Env, diag: Diagnostics): SpanExporter | undefined {
+function createExporter(
+  options: TracingOptions,
+  env: Env,
+  diag: Diagnostics,
+): { exporter: SpanExporter | undefined; otlp?: TracingSetup['otlp'] } {
   const envExporter = env.AGENTLENS_TRACES_EXPORTER;
   const chosen = options.exporter ?? pick(TRACES_EXPORTERS, envExporter);
   if (envExporter && options.exporter === undefined && chosen === undefined) {
@@ -121,9 +131,10 @@ function createExporter(options: TracingOptions, env: Env, diag: Diagnostics): S
     );
   }
   const exporter = chosen ?? 'otlp';
-  if (exporter === 'none') return undefined;
-  if (exporter === 'console') return new ConsoleSpanExporter();
-  if (exporter === 'zipkin') return new ZipkinExporter(options.endpoint ? { url: options.endpoint } : {});
+  if (exporter === 'none') return { exporter: undefined };
+  if (exporter === 'console') return { exporter: new ConsoleSpanExporter() };
+  if (exporter === 'zipkin')
+    return { exporter: new ZipkinExporter(options.endpoint ? { url: options.endpoint } : {}) };
   const rawProtocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL;
   const protocol = options.protocol ?? pick(OTLP_PROTOCOLS, rawProtocol) ?? 'http/protobuf';
   if (rawProtocol && options.protocol === undefined && pick(OTLP_PROTOCOLS, rawProtocol) === undefined) {
@@ -138,7 +149,15 @@ function createExporter(options: TracingOptions, env: Env, diag: Diagnostics): S
     ...(options.headers ? { headers: options.headers } : {}),
     ...(options.exportTimeoutMs ? { timeoutMillis: options.exportTimeoutMs } : {}),
   };
-  return protocol === 'http/json' ? new OTLPJsonTraceExporter(config) : new OTLPProtoTraceExporter(config);
+  return {
+    exporter:
+      protocol === 'http/json' ? new OTLPJsonTraceExporter(config) : new OTLPProtoTraceExporter(config),
+    otlp: {
+      protocol,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.headers ? { headers: options.headers } : {}),
+    },
+  };
 }
 
 /**
@@ -174,7 +193,7 @@ export function setupTracing(
       shutdown: async () => {},
     };
   }
-  const exporter = createExporter(options, env, diag);
+  const { exporter, otlp } = createExporter(options, env, diag);
   const counting = exporter ? new CountingExporter(exporter, exporter.constructor.name) : undefined;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
@@ -200,6 +219,7 @@ export function setupTracing(
   return {
     provider,
     owned: true,
+    ...(otlp ? { otlp } : {}),
     state: () =>
       counting
         ? {
