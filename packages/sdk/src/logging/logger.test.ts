@@ -266,8 +266,12 @@ describe('level', () => {
     );
     expect(resolveLogLevel('warn', { LOG_LEVEL: 'debug', AGENTLENS_APP_LOG_LEVEL: 'error' })).toBe('warn');
     expect(resolveLogLevel(undefined, { LOG_LEVEL: 'WARNING' })).toBe('warn');
-    // The SDK's own diagnostics variable is not the app logger's.
-    expect(resolveLogLevel(undefined, { AGENTLENS_LOG_LEVEL: 'debug' })).toBe('info');
+    // AGENTLENS_LOG_LEVEL (which also sets the SDK's diagnostics) comes between the two.
+    expect(resolveLogLevel(undefined, { AGENTLENS_LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(resolveLogLevel(undefined, { AGENTLENS_LOG_LEVEL: 'debug', LOG_LEVEL: 'error' })).toBe('debug');
+    expect(
+      resolveLogLevel(undefined, { AGENTLENS_LOG_LEVEL: 'debug', AGENTLENS_APP_LOG_LEVEL: 'warn' }),
+    ).toBe('warn');
   });
 
   it('skips and reports an unknown environment value', () => {

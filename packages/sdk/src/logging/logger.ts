@@ -103,7 +103,8 @@ export function resolveLogLevel(
     if (!isLoggerLevel(option)) throw new RangeError(`unknown log level "${option}"`);
     return option;
   }
-  for (const name of [APP_LOG_LEVEL_ENV, GENERAL_LOG_LEVEL_ENV]) {
+  // AGENTLENS_LOG_LEVEL also sets the SDK's own diagnostics: one knob for "agentlens, be louder".
+  for (const name of [APP_LOG_LEVEL_ENV, 'AGENTLENS_LOG_LEVEL', GENERAL_LOG_LEVEL_ENV]) {
     const raw = env[name]?.trim().toLowerCase();
     if (!raw) continue;
     const level = LEVEL_ALIASES[raw] ?? raw;
