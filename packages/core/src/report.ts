@@ -22,6 +22,8 @@ export const ExporterStateSchema = z.object({
   lastSuccessAt: z.iso.datetime().nullable(),
   lastFailureAt: z.iso.datetime().nullable(),
   lastError: z.string().nullable(),
+  queueDepth: count,
+  spansDropped: count,
 });
 export type ExporterStateReport = z.infer<typeof ExporterStateSchema>;
 

@@ -136,4 +136,20 @@ describe('tracing set-up', () => {
     expect(health.reasons[0]).toMatch(/^span export failing since/);
     expect(health.instrumentation.exporter?.spansFailed).toBe(3);
   });
+
+  it('shows the batch queue and counts the spans dropped when it is full, while metrics count every call', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const al = createAgentlens({ processMetrics: false, tracing: { endpoint: `${receiver.url}/v1/traces` } });
+    cleanups.push(() => al.shutdown());
+    // A synchronous burst never yields to the exporter: one batch of 512 leaves for export, the
+    // queue fills at 2048, and the rest are dropped.
+    for (let i = 0; i < 2700; i++) al.withToolCall('burst', () => i);
+    expect(al.exporterState()).toMatchObject({ queueDepth: 2048, spansDropped: 140 });
+    expect(al.getSystemHealth().instrumentation.exporter?.spansDropped).toBe(140);
+    const { tools } = al.snapshot();
+    expect(tools.find((t) => t.name === 'burst')?.uses).toBe(2700);
+    await al.flush();
+    expect(al.exporterState()).toMatchObject({ queueDepth: 0, spansExported: 2560 });
+  });
 });

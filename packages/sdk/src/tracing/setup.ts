@@ -57,6 +57,48 @@ export interface ExporterState {
   readonly lastSuccessAt: string | null;
   readonly lastFailureAt: string | null;
   readonly lastError: string | null;
+  /** Spans waiting in the batch queue. */
+  readonly queueDepth: number;
+  /** Spans dropped because the queue was full (2048). */
+  readonly spansDropped: number;
+}
+
+const MAX_QUEUE_SIZE = 2048;
+
+/**
+ * The batch processor with its queue made visible: how many spans wait, and how many were dropped
+ * because the queue was full (the processor itself only logs drops and resets its count).
+ */
+class ObservedBatchProcessor implements SpanProcessor {
+  readonly #inner: BatchSpanProcessor;
+  dropped = 0;
+
+  constructor(exporter: SpanExporter) {
+    this.#inner = new BatchSpanProcessor(exporter, { maxQueueSize: MAX_QUEUE_SIZE });
+  }
+
+  /** Spans waiting for export; read from the processor's queue, which its API does not expose. */
+  get queueDepth(): number {
+    const queue = (this.#inner as unknown as { _finishedSpans?: unknown[] })._finishedSpans;
+    return Array.isArray(queue) ? queue.length : 0;
+  }
+
+  onStart(span: Parameters<SpanProcessor['onStart']>[0], parent: Parameters<SpanProcessor['onStart']>[1]): void {
+    this.#inner.onStart(span, parent);
+  }
+
+  onEnd(span: ReadableSpan): void {
+    if (this.queueDepth >= MAX_QUEUE_SIZE) this.dropped++;
+    this.#inner.onEnd(span);
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this.#inner.shutdown();
+  }
 }
 
 /** Wraps the exporter to count what it sends; the exporter's own result passes through unchanged. */
@@ -195,10 +237,11 @@ export function setupTracing(
   }
   const { exporter, otlp } = createExporter(options, env, diag);
   const counting = exporter ? new CountingExporter(exporter, exporter.constructor.name) : undefined;
+  const batch = counting ? new ObservedBatchProcessor(counting) : undefined;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
     spanProcessors: [
-      ...(counting ? [new BatchSpanProcessor(counting)] : []),
+      ...(batch ? [batch] : []),
       ...(options.spanProcessors ?? []),
     ],
   });
@@ -231,6 +274,8 @@ export function setupTracing(
             lastFailureAt:
               counting.lastFailureAt === null ? null : new Date(counting.lastFailureAt).toISOString(),
             lastError: counting.lastError,
+            queueDepth: batch?.queueDepth ?? 0,
+            spansDropped: batch?.dropped ?? 0,
           }
         : null,
     flush: () => provider.forceFlush(),
