@@ -83,7 +83,10 @@ class ObservedBatchProcessor implements SpanProcessor {
     return Array.isArray(queue) ? queue.length : 0;
   }
 
-  onStart(span: Parameters<SpanProcessor['onStart']>[0], parent: Parameters<SpanProcessor['onStart']>[1]): void {
+  onStart(
+    span: Parameters<SpanProcessor['onStart']>[0],
+    parent: Parameters<SpanProcessor['onStart']>[1],
+  ): void {
     this.#inner.onStart(span, parent);
   }
 
@@ -240,10 +243,7 @@ export function setupTracing(
   const batch = counting ? new ObservedBatchProcessor(counting) : undefined;
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),
-    spanProcessors: [
-      ...(batch ? [batch] : []),
-      ...(options.spanProcessors ?? []),
-    ],
+    spanProcessors: [...(batch ? [batch] : []), ...(options.spanProcessors ?? [])],
   });
   if (!trace.setGlobalTracerProvider(provider)) {
     // The app (or an earlier agentlens instance) registered a provider: use it, add nothing.
