@@ -121,3 +121,16 @@ export {
   genAiSpanName,
   toPrometheusLabel,
 } from './semconv.js';
+export type {
+  Attributes as TelemetryAttributes,
+  AttributeValue as TelemetryAttributeValue,
+  LogRecord,
+  OtlpLog,
+  OtlpMetricPoint,
+  OtlpScope,
+  OtlpSpan,
+  OtlpSpanEvent,
+  OtlpSpanLink,
+  SpanCategory,
+  SpanRecord,
+} from './telemetry-records.js';
