@@ -43,6 +43,8 @@ export {
   LatencyHistogram,
 } from './latency-histogram.js';
 export { renderMetricsReference } from './metrics-reference.js';
+export type { NormalizeOptions } from './normalize/index.js';
+export { normalizeSpan } from './normalize/index.js';
 export type { Redactor, RedactorOptions } from './redaction/index.js';
 export {
   createRedactor,

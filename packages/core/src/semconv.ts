@@ -78,3 +78,75 @@ export type GenAiOperationName = (typeof GEN_AI_OPERATIONS)[number];
 export function toPrometheusLabel(attributeKey: string): string {
   return attributeKey.replace(/[^a-zA-Z0-9_]/g, '_');
 }
+
+/** Resource and exception keys of the general OpenTelemetry conventions. */
+export const ATTR_SERVICE_NAME = 'service.name';
+export const EVENT_EXCEPTION = 'exception';
+export const ATTR_EXCEPTION_TYPE = 'exception.type';
+/** Value of `error.type` when an error has no better name. */
+export const ERROR_TYPE_OTHER = '_OTHER';
+
+/** Deprecated GenAI usage names, still emitted (older OpenLLMetry, older OTel instrumentations). */
+export const ATTR_GEN_AI_USAGE_PROMPT_TOKENS = 'gen_ai.usage.prompt_tokens';
+export const ATTR_GEN_AI_USAGE_COMPLETION_TOKENS = 'gen_ai.usage.completion_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS_OLD = 'gen_ai.usage.cache_read_input_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS_OLD = 'gen_ai.usage.cache_creation_input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_TOKENS_OLD = 'gen_ai.usage.reasoning_tokens';
+
+/** Vercel AI SDK (`ai`) span names and attributes, as ai@6 emits them. */
+export const ATTR_AI_OPERATION_ID = 'ai.operationId';
+export const ATTR_AI_MODEL_PROVIDER = 'ai.model.provider';
+export const ATTR_AI_MODEL_ID = 'ai.model.id';
+export const ATTR_AI_RESPONSE_MODEL = 'ai.response.model';
+export const ATTR_AI_TELEMETRY_FUNCTION_ID = 'ai.telemetry.functionId';
+export const ATTR_AI_TOOL_CALL_NAME = 'ai.toolCall.name';
+export const ATTR_AI_TOOL_CALL_ID = 'ai.toolCall.id';
+export const ATTR_AI_USAGE_INPUT_TOKENS = 'ai.usage.inputTokens';
+export const ATTR_AI_USAGE_OUTPUT_TOKENS = 'ai.usage.outputTokens';
+/** Names of ai@4 and earlier. */
+export const ATTR_AI_USAGE_PROMPT_TOKENS = 'ai.usage.promptTokens';
+export const ATTR_AI_USAGE_COMPLETION_TOKENS = 'ai.usage.completionTokens';
+/** Embedding calls (`ai.embed`, `ai.embedMany`) report one count. */
+export const ATTR_AI_USAGE_TOKENS = 'ai.usage.tokens';
+export const ATTR_AI_USAGE_CACHED_INPUT_TOKENS = 'ai.usage.cachedInputTokens';
+export const ATTR_AI_USAGE_INPUT_CACHE_READ_TOKENS = 'ai.usage.inputTokenDetails.cacheReadTokens';
+export const ATTR_AI_USAGE_INPUT_CACHE_WRITE_TOKENS = 'ai.usage.inputTokenDetails.cacheWriteTokens';
+export const ATTR_AI_USAGE_REASONING_TOKENS = 'ai.usage.reasoningTokens';
+export const ATTR_AI_USAGE_OUTPUT_REASONING_TOKENS = 'ai.usage.outputTokenDetails.reasoningTokens';
+
+/** OpenInference (Arize Phoenix) attributes. */
+export const ATTR_OPENINFERENCE_SPAN_KIND = 'openinference.span.kind';
+export const ATTR_LLM_MODEL_NAME = 'llm.model_name';
+export const ATTR_LLM_REQUEST_MODEL_NAME = 'llm.request.model_name';
+export const ATTR_LLM_RESPONSE_MODEL_NAME = 'llm.response.model_name';
+export const ATTR_LLM_PROVIDER = 'llm.provider';
+export const ATTR_LLM_SYSTEM = 'llm.system';
+export const ATTR_LLM_TOKEN_COUNT_PROMPT = 'llm.token_count.prompt';
+export const ATTR_LLM_TOKEN_COUNT_COMPLETION = 'llm.token_count.completion';
+export const ATTR_LLM_TOKEN_COUNT_TOTAL = 'llm.token_count.total';
+export const ATTR_LLM_TOKEN_COUNT_CACHE_READ = 'llm.token_count.prompt_details.cache_read';
+export const ATTR_LLM_TOKEN_COUNT_CACHE_WRITE = 'llm.token_count.prompt_details.cache_write';
+export const ATTR_LLM_TOKEN_COUNT_REASONING = 'llm.token_count.completion_details.reasoning';
+export const ATTR_EMBEDDING_MODEL_NAME = 'embedding.model_name';
+export const ATTR_OI_TOOL_NAME = 'tool.name';
+export const ATTR_OI_TOOL_CALL_ID = 'tool_call.id';
+export const ATTR_OI_AGENT_NAME = 'agent.name';
+export const ATTR_OI_SESSION_ID = 'session.id';
+/** JSON text; LangChain puts `ls_provider` / `ls_model_name` here. */
+export const ATTR_OI_METADATA = 'metadata';
+
+/** OpenLLMetry (Traceloop) attributes. */
+export const ATTR_TRACELOOP_SPAN_KIND = 'traceloop.span.kind';
+export const ATTR_TRACELOOP_ENTITY_NAME = 'traceloop.entity.name';
+export const ATTR_TRACELOOP_WORKFLOW_NAME = 'traceloop.workflow.name';
+export const ATTR_TRACELOOP_LS_PROVIDER = 'traceloop.association.properties.ls_provider';
+export const ATTR_TRACELOOP_LS_MODEL_NAME = 'traceloop.association.properties.ls_model_name';
+export const ATTR_LLM_REQUEST_TYPE = 'llm.request.type';
+export const ATTR_LLM_USAGE_TOTAL_TOKENS = 'llm.usage.total_tokens';
+export const ATTR_LLM_IS_STREAMING = 'llm.is_streaming';
+
+/** LangChain's provider and model, found inside metadata JSON. */
+export const LANGCHAIN_LS_PROVIDER = 'ls_provider';
+export const LANGCHAIN_LS_MODEL_NAME = 'ls_model_name';
+/** OpenInference: a cost computed by the instrumentation itself, in USD. */
+export const ATTR_LLM_COST_TOTAL = 'llm.cost.total';

@@ -1,0 +1,2 @@
+export type { NormalizeOptions } from './normalize-span.js';
+export { normalizeSpan } from './normalize-span.js';
