@@ -1,1 +1,41 @@
-export {};
+// The hub's public surface so far: storage and OTLP decoding. The receiver, query API and
+// `createHub` come next (issue 4).
+export type {
+  LogsDecodeResult,
+  MetricsDecodeResult,
+  OtlpEncoding,
+  OtlpSignal,
+  PartialSuccess,
+  TracesDecodeResult,
+} from './otlp/index.js';
+export {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  encodeExportResponse,
+  OtlpDecodeError,
+} from './otlp/index.js';
+export type {
+  LogFilter,
+  OverviewStats,
+  RetentionPolicy,
+  RetentionResult,
+  ServiceSummary,
+  SqliteDurability,
+  SqliteStoreOptions,
+  StatsGroup,
+  StatsKind,
+  Store,
+  Timeseries,
+  TimeseriesGroupBy,
+  TimeseriesMeasure,
+  TimeseriesPoint,
+  TimeseriesSet,
+  TimeWindow,
+  TokenTotals,
+  TraceDetail,
+  TraceFilter,
+  TracePage,
+  TraceSummary,
+} from './store/index.js';
+export { DEFAULT_SQLITE_PATH, SqliteStore } from './store/index.js';

@@ -1,0 +1,31 @@
+export type { RollupKey, RollupMeasures, RollupRow } from './rollup.js';
+export {
+  mergeLatencyJson,
+  overviewFromRollups,
+  RollupAccumulator,
+  statsFromRollups,
+  timeseriesFromRollups,
+} from './rollup.js';
+export type { SqliteDurability, SqliteStoreOptions } from './sqlite-store.js';
+export { DEFAULT_SQLITE_PATH, SqliteStore } from './sqlite-store.js';
+export type {
+  LogFilter,
+  OverviewStats,
+  RetentionPolicy,
+  RetentionResult,
+  ServiceSummary,
+  StatsGroup,
+  StatsKind,
+  Store,
+  Timeseries,
+  TimeseriesGroupBy,
+  TimeseriesMeasure,
+  TimeseriesPoint,
+  TimeseriesSet,
+  TimeWindow,
+  TokenTotals,
+  TraceDetail,
+  TraceFilter,
+  TracePage,
+  TraceSummary,
+} from './store.js';

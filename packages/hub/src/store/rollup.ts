@@ -1,0 +1,357 @@
+import type { LatencyHistogramData, SpanRecord } from '@agentlens/core';
+import { LatencyHistogram } from '@agentlens/core';
+import type {
+  OverviewStats,
+  StatsGroup,
+  StatsKind,
+  Timeseries,
+  TimeseriesGroupBy,
+  TimeseriesMeasure,
+  TimeWindow,
+  TokenTotals,
+} from './store.js';
+
+/**
+ * Per-minute rollups, backend-independent: how a batch of spans becomes rollup deltas, and how
+ * rollup rows become stats and timeseries. Every backend stores {@link RollupRow}s keyed by
+ * minute and dimensions, merges deltas into them at ingest, and hands the rows of a window back to
+ * {@link statsFromRollups} / {@link timeseriesFromRollups}, so that the figures are computed by one
+ * piece of code whatever the database.
+ */
+
+export const MINUTE_MS = 60_000;
+const MINUTE_NS = 60_000_000_000n;
+
+/**
+ * The dimensions of a rollup row. Absent values are `''`, not null, so that they take part in
+ * unique keys (SQL treats NULLs as distinct).
+ */
+export interface RollupKey {
+  /** Minutes since the Unix epoch of the span's end. */
+  readonly minute: number;
+  readonly service: string;
+  readonly category: string;
+  readonly agent: string;
+  readonly operation: string;
+  readonly provider: string;
+  /** Response model, else request model. */
+  readonly model: string;
+  readonly tool: string;
+}
+
+/** The measures of a rollup row; tokens and cost skip spans with `aggregatesChildren`. */
+export interface RollupMeasures {
+  count: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  unpriced: number;
+  /** Span durations in seconds. */
+  latency: LatencyHistogram;
+}
+
+export interface RollupDelta extends RollupKey, RollupMeasures {}
+
+/** A stored rollup row as a backend reads it back. */
+export interface RollupRow extends RollupKey, Omit<RollupMeasures, 'latency'> {
+  /** The serialised latency histogram, parsed only when a query needs quantiles. */
+  readonly latencyJson: string;
+}
+
+/** Minute of a span's end, from its end time in Unix nanoseconds. */
+export function minuteOfNanos(unixNano: bigint): number {
+  return Number(unixNano / MINUTE_NS);
+}
+
+/**
+ * Accumulates the rollup deltas of one batch; add only the spans that were actually inserted
+ * (not duplicates), then write {@link RollupAccumulator.deltas} in the same transaction.
+ */
+export class RollupAccumulator {
+  readonly #deltas = new Map<string, RollupDelta>();
+
+  add(span: SpanRecord, endMinute: number): void {
+    const model = span.responseModel ?? span.requestModel ?? '';
+    const service = span.service;
+    const agent = span.agentName ?? '';
+    const operation = span.operation ?? '';
+    const provider = span.provider ?? '';
+    const tool = span.toolName ?? '';
+    // \u0001 cannot appear in the names we key on in practice, and a collision only merges rows.
+    const id = `${endMinute}\u0001${service}\u0001${span.category}\u0001${agent}\u0001${operation}\u0001${provider}\u0001${model}\u0001${tool}`;
+    let delta = this.#deltas.get(id);
+    if (delta === undefined) {
+      delta = {
+        minute: endMinute,
+        service,
+        category: span.category,
+        agent,
+        operation,
+        provider,
+        model,
+        tool,
+        count: 0,
+        errors: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+        costUsd: 0,
+        unpriced: 0,
+        latency: new LatencyHistogram(),
+      };
+      this.#deltas.set(id, delta);
+    }
+    delta.count++;
+    if (span.statusCode === 2) delta.errors++;
+    delta.latency.record(span.durationMs / 1000);
+    if (!span.aggregatesChildren) {
+      delta.inputTokens += span.inputTokens ?? 0;
+      delta.outputTokens += span.outputTokens ?? 0;
+      delta.cacheReadTokens += span.cacheReadTokens ?? 0;
+      delta.cacheWriteTokens += span.cacheWriteTokens ?? 0;
+      delta.reasoningTokens += span.reasoningTokens ?? 0;
+      delta.costUsd += span.costUsd ?? 0;
+      if (span.unpriced) delta.unpriced++;
+    }
+  }
+
+  deltas(): IterableIterator<RollupDelta> {
+    return this.#deltas.values();
+  }
+
+  get size(): number {
+    return this.#deltas.size;
+  }
+}
+
+/** Merges a stored histogram (JSON text, or null for a new row) with a delta's, as JSON text. */
+export function mergeLatencyJson(stored: string | null, delta: LatencyHistogram): string {
+  if (stored === null) return JSON.stringify(delta.toJSON());
+  const merged = LatencyHistogram.fromJSON(JSON.parse(stored) as LatencyHistogramData);
+  merged.merge(delta);
+  return JSON.stringify(merged.toJSON());
+}
+
+/** First and last-exclusive minute of a window: minutes whose start lies in `[fromMs, toMs)`. */
+export function windowMinutes(window: TimeWindow): { fromMinute: number; toMinute: number } {
+  return {
+    fromMinute: Math.ceil(window.fromMs / MINUTE_MS),
+    toMinute: Math.ceil(window.toMs / MINUTE_MS),
+  };
+}
+
+/** Validates a window; throws RangeError. */
+export function checkWindow(window: TimeWindow): void {
+  if (!Number.isFinite(window.fromMs) || !Number.isFinite(window.toMs) || window.toMs < window.fromMs) {
+    throw new RangeError(`invalid window [${window.fromMs}, ${window.toMs})`);
+  }
+}
+
+class GroupAccumulator {
+  requests = 0;
+  failures = 0;
+  readonly latency = new LatencyHistogram();
+  input = 0;
+  output = 0;
+  cacheRead = 0;
+  cacheWrite = 0;
+  reasoning = 0;
+  costUsd = 0;
+  unpriced = 0;
+  /** Rows that counted requests; their histograms are parsed at the end, only when needed. */
+  readonly latencyRows: string[] = [];
+
+  addRequests(row: RollupRow): void {
+    this.requests += row.count;
+    this.failures += row.errors;
+    this.latencyRows.push(row.latencyJson);
+  }
+
+  addUsage(row: RollupRow): void {
+    this.input += row.inputTokens;
+    this.output += row.outputTokens;
+    this.cacheRead += row.cacheReadTokens;
+    this.cacheWrite += row.cacheWriteTokens;
+    this.reasoning += row.reasoningTokens;
+    this.costUsd += row.costUsd;
+    this.unpriced += row.unpriced;
+  }
+
+  finish(name: string, provider: string | null): StatsGroup {
+    for (const json of this.latencyRows) this.latency.merge(JSON.parse(json) as LatencyHistogramData);
+    const tokens: TokenTotals = {
+      input: this.input,
+      output: this.output,
+      cacheRead: this.cacheRead,
+      cacheWrite: this.cacheWrite,
+      reasoning: this.reasoning,
+    };
+    return {
+      name,
+      provider,
+      requests: this.requests,
+      failures: this.failures,
+      successRate: this.requests === 0 ? 1 : (this.requests - this.failures) / this.requests,
+      avgLatencySeconds: this.latency.mean(),
+      p50LatencySeconds: this.latency.quantile(0.5),
+      p95LatencySeconds: this.latency.quantile(0.95),
+      p99LatencySeconds: this.latency.quantile(0.99),
+      tokens,
+      costUsd: this.costUsd,
+      unpricedCalls: this.unpriced,
+    };
+  }
+}
+
+function compareGroups(a: StatsGroup, b: StatsGroup): number {
+  if (a.requests !== b.requests) return b.requests - a.requests;
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  const pa = a.provider ?? '';
+  const pb = b.provider ?? '';
+  return pa === pb ? 0 : pa < pb ? -1 : 1;
+}
+
+/** The overview over the rollup rows of a window. */
+export function overviewFromRollups(rows: Iterable<RollupRow>): OverviewStats {
+  const all = new GroupAccumulator();
+  let modelCalls = 0;
+  let toolCalls = 0;
+  let errorSpans = 0;
+  for (const row of rows) {
+    if (row.category === 'agent') all.addRequests(row);
+    else if (row.category === 'model') modelCalls += row.count;
+    else if (row.category === 'tool') toolCalls += row.count;
+    errorSpans += row.errors;
+    all.addUsage(row);
+  }
+  return { ...all.finish('overview', null), modelCalls, toolCalls, errorSpans };
+}
+
+/** The groups of `kind` (not the overview) over the rollup rows of a window. */
+export function statsFromRollups(
+  kind: Exclude<StatsKind, 'overview'>,
+  rows: Iterable<RollupRow>,
+): StatsGroup[] {
+  const groups = new Map<string, { name: string; provider: string | null; acc: GroupAccumulator }>();
+  const group = (id: string, name: string, provider: string | null): GroupAccumulator => {
+    let entry = groups.get(id);
+    if (entry === undefined) {
+      entry = { name, provider, acc: new GroupAccumulator() };
+      groups.set(id, entry);
+    }
+    return entry.acc;
+  };
+  for (const row of rows) {
+    if (kind === 'agents') {
+      if (row.agent === '') continue;
+      const acc = group(row.agent, row.agent, null);
+      if (row.category === 'agent') acc.addRequests(row);
+      acc.addUsage(row);
+    } else if (kind === 'tools') {
+      if (row.category !== 'tool' || row.tool === '') continue;
+      const acc = group(row.tool, row.tool, null);
+      acc.addRequests(row);
+      acc.addUsage(row);
+    } else {
+      if (row.category !== 'model' || row.model === '') continue;
+      const acc = group(`${row.provider}\u0001${row.model}`, row.model, row.provider);
+      acc.addRequests(row);
+      acc.addUsage(row);
+    }
+  }
+  return [...groups.values()].map((g) => g.acc.finish(g.name, g.provider)).sort(compareGroups);
+}
+
+/** Validates a timeseries step; throws RangeError. */
+export function checkStep(stepMs: number): void {
+  if (!Number.isInteger(stepMs) || stepMs <= 0 || stepMs % MINUTE_MS !== 0) {
+    throw new RangeError(`step must be a positive multiple of ${MINUTE_MS} ms, got ${stepMs}`);
+  }
+}
+
+/** Which rows feed a timeseries, and under which key; null leaves the row out. */
+function seriesKey(groupBy: TimeseriesGroupBy | null, row: RollupRow): string | null | undefined {
+  if (groupBy === null) return null;
+  if (groupBy === 'agent') return row.agent === '' ? undefined : row.agent;
+  if (groupBy === 'model') return row.category === 'model' && row.model !== '' ? row.model : undefined;
+  return row.category === 'tool' && row.tool !== '' ? row.tool : undefined;
+}
+
+/** Whether a row's count, errors and latency belong to the requests population. */
+function countsAsRequest(groupBy: TimeseriesGroupBy | null, row: RollupRow): boolean {
+  if (groupBy === null || groupBy === 'agent') return row.category === 'agent';
+  return true;
+}
+
+/** The timeseries of a window, from its rollup rows. */
+export function timeseriesFromRollups(
+  measure: TimeseriesMeasure,
+  stepMs: number,
+  groupBy: TimeseriesGroupBy | null,
+  window: TimeWindow,
+  rows: Iterable<RollupRow>,
+): Timeseries[] {
+  const firstStep = Math.floor(window.fromMs / stepMs) * stepMs;
+  const stepCount = window.toMs <= firstStep ? 0 : Math.ceil((window.toMs - firstStep) / stepMs);
+  const perKey = new Map<string | null, { values: number[]; latency: (string[] | undefined)[] }>();
+  const slotsOf = (key: string | null) => {
+    let slots = perKey.get(key);
+    if (slots === undefined) {
+      slots = { values: new Array<number>(stepCount).fill(0), latency: new Array(stepCount) };
+      perKey.set(key, slots);
+    }
+    return slots;
+  };
+  if (groupBy === null) slotsOf(null);
+  for (const row of rows) {
+    const key = seriesKey(groupBy, row);
+    if (key === undefined) continue;
+    const index = Math.floor((row.minute * MINUTE_MS - firstStep) / stepMs);
+    if (index < 0 || index >= stepCount) continue;
+    const slots = slotsOf(key);
+    const request = countsAsRequest(groupBy, row);
+    switch (measure) {
+      case 'requests':
+        if (request) slots.values[index] = (slots.values[index] as number) + row.count;
+        break;
+      case 'errors':
+        if (request) slots.values[index] = (slots.values[index] as number) + row.errors;
+        break;
+      case 'p95':
+        if (request) {
+          const list = slots.latency[index] ?? [];
+          list.push(row.latencyJson);
+          slots.latency[index] = list;
+        }
+        break;
+      case 'tokens':
+        slots.values[index] = (slots.values[index] as number) + row.inputTokens + row.outputTokens;
+        break;
+      case 'cost':
+        slots.values[index] = (slots.values[index] as number) + row.costUsd;
+        break;
+    }
+  }
+  const series: Timeseries[] = [];
+  for (const [key, slots] of perKey) {
+    const points = slots.values.map((value, i) => {
+      let v = value;
+      const latency = slots.latency[i];
+      if (measure === 'p95' && latency !== undefined) {
+        const histogram = new LatencyHistogram();
+        for (const json of latency) histogram.merge(JSON.parse(json) as LatencyHistogramData);
+        v = histogram.quantile(0.95);
+      }
+      return { timeMs: firstStep + i * stepMs, value: v };
+    });
+    series.push({ key, points });
+  }
+  series.sort((a, b) => (a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
+  return series;
+}

@@ -1,0 +1,121 @@
+/**
+ * The SQLite schema. Lean on purpose: every index costs disk per span and time per insert, so
+ * spans carry only their primary key; the trace list, stats and retention go through the small
+ * `traces` and `rollups` tables instead.
+ *
+ * - Ids are BLOBs (16 + 8 bytes instead of 48 hex characters, stored twice with the key index).
+ * - Times are INTEGER Unix nanoseconds (int64), read back with `CAST(... AS TEXT)` so that no
+ *   precision is lost in a JS number.
+ * - Resources and scopes repeat on every span of a process, so they are stored once in `interned`
+ *   and referenced by id.
+ * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
+ */
+export const SQLITE_SCHEMA_VERSION = 1;
+
+export const SQLITE_SCHEMA = `
+CREATE TABLE interned (
+  id INTEGER PRIMARY KEY,
+  json TEXT NOT NULL UNIQUE
+);
+
+CREATE TABLE spans (
+  trace_id BLOB NOT NULL,
+  span_id BLOB NOT NULL,
+  parent_span_id BLOB,
+  service TEXT NOT NULL,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL,
+  duration_ms REAL NOT NULL,
+  status_code INTEGER NOT NULL,
+  status_message TEXT,
+  category TEXT NOT NULL,
+  operation TEXT,
+  agent_name TEXT,
+  agent_id TEXT,
+  conversation_id TEXT,
+  provider TEXT,
+  request_model TEXT,
+  response_model TEXT,
+  tool_name TEXT,
+  tool_call_id TEXT,
+  workflow_name TEXT,
+  input_tokens INTEGER,
+  output_tokens INTEGER,
+  cache_read_tokens INTEGER,
+  cache_write_tokens INTEGER,
+  reasoning_tokens INTEGER,
+  cost_usd REAL,
+  unpriced INTEGER NOT NULL,
+  cost_source TEXT,
+  error_type TEXT,
+  aggregates_children INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  resource_id INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL,
+  events TEXT,
+  links TEXT,
+  PRIMARY KEY (trace_id, span_id)
+);
+
+CREATE TABLE traces (
+  trace_id BLOB PRIMARY KEY,
+  listed_ns INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL,
+  root_name TEXT,
+  root_service TEXT,
+  span_count INTEGER NOT NULL,
+  error_count INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX traces_listed ON traces (listed_ns, trace_id);
+
+CREATE TABLE rollups (
+  minute INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  category TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced INTEGER NOT NULL,
+  latency TEXT NOT NULL,
+  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+) WITHOUT ROWID;
+
+CREATE TABLE logs (
+  id INTEGER PRIMARY KEY,
+  time_ns INTEGER NOT NULL,
+  observed_ns INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  severity_number INTEGER NOT NULL,
+  severity_text TEXT NOT NULL,
+  body TEXT NOT NULL,
+  trace_id BLOB,
+  span_id BLOB,
+  attributes TEXT NOT NULL,
+  resource_id INTEGER NOT NULL,
+  scope_id INTEGER NOT NULL
+);
+CREATE INDEX logs_time ON logs (time_ns);
+CREATE INDEX logs_trace ON logs (trace_id) WHERE trace_id IS NOT NULL;
+
+CREATE TABLE services (
+  name TEXT PRIMARY KEY,
+  last_seen_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+`;

@@ -1,0 +1,868 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type {
+  TelemetryAttributes as Attributes,
+  LogRecord,
+  OtlpScope,
+  OtlpSpanEvent,
+  OtlpSpanLink,
+  SpanCategory,
+  SpanRecord,
+} from '@agentlens/core';
+import Database from 'better-sqlite3';
+import {
+  checkStep,
+  checkWindow,
+  MINUTE_MS,
+  mergeLatencyJson,
+  minuteOfNanos,
+  overviewFromRollups,
+  RollupAccumulator,
+  type RollupRow,
+  statsFromRollups,
+  timeseriesFromRollups,
+  windowMinutes,
+} from './rollup.js';
+import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import type {
+  LogFilter,
+  OverviewStats,
+  RetentionPolicy,
+  RetentionResult,
+  ServiceSummary,
+  StatsGroup,
+  StatsKind,
+  Store,
+  TimeseriesGroupBy,
+  TimeseriesMeasure,
+  TimeseriesSet,
+  TimeWindow,
+  TraceDetail,
+  TraceFilter,
+  TracePage,
+  TraceSummary,
+} from './store.js';
+import { decodeTraceCursor, encodeTraceCursor, likePattern, msToNanos } from './store-util.js';
+
+/** Where the database lives when no path is given, relative to the working directory. */
+export const DEFAULT_SQLITE_PATH = './.agentlens/agentlens.db';
+
+/**
+ * How hard a commit waits for the disk.
+ * - `full` (the default): `synchronous=FULL`; every resolved write survives a process crash *and*
+ *   an OS crash or power loss (the WAL is fsynced at each commit).
+ * - `normal`: `synchronous=NORMAL`; in WAL mode a resolved write survives a process crash
+ *   (SIGKILL) but the last commits may be lost on power loss. Faster on slow disks.
+ */
+export type SqliteDurability = 'full' | 'normal';
+
+export interface SqliteStoreOptions {
+  /** Database file; `:memory:` for a throwaway store. Default {@link DEFAULT_SQLITE_PATH}. */
+  readonly path?: string;
+  /** Default `full`: see {@link SqliteDurability}. */
+  readonly durability?: SqliteDurability;
+}
+
+const TRACE_ID_BYTES = 16;
+const SPAN_ID_BYTES = 8;
+const MAX_PAGE = 1000;
+const DEFAULT_LOG_LIMIT = 100;
+/** Traces removed per transaction by retention, so that writers are never blocked for long. */
+const RETENTION_CHUNK = 500;
+
+function idBuffer(hex: string, bytes: number, what: string): Buffer {
+  const buf = Buffer.from(hex, 'hex');
+  // Buffer.from stops silently at the first non-hex character; a short buffer means a bad id.
+  if (buf.length !== bytes || hex.length !== bytes * 2) throw new RangeError(`invalid ${what} "${hex}"`);
+  return buf;
+}
+
+function optionalIdBuffer(hex: string | null, bytes: number, what: string): Buffer | null {
+  return hex === null || hex === '' ? null : idBuffer(hex, bytes, what);
+}
+
+function jsonOrNull(list: readonly unknown[]): string | null {
+  return list.length === 0 ? null : JSON.stringify(list);
+}
+
+interface SpanRow {
+  trace_id: Buffer;
+  span_id: Buffer;
+  parent_span_id: Buffer | null;
+  service: string;
+  name: string;
+  kind: number;
+  start_ns: string;
+  end_ns: string;
+  duration_ms: number;
+  status_code: number;
+  status_message: string | null;
+  category: SpanCategory;
+  operation: string | null;
+  agent_name: string | null;
+  agent_id: string | null;
+  conversation_id: string | null;
+  provider: string | null;
+  request_model: string | null;
+  response_model: string | null;
+  tool_name: string | null;
+  tool_call_id: string | null;
+  workflow_name: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cache_read_tokens: number | null;
+  cache_write_tokens: number | null;
+  reasoning_tokens: number | null;
+  cost_usd: number | null;
+  unpriced: number;
+  cost_source: string | null;
+  error_type: string | null;
+  aggregates_children: number;
+  attributes: string;
+  resource_id: number;
+  scope_id: number;
+  events: string | null;
+  links: string | null;
+}
+
+interface LogRow {
+  time_ns: string;
+  observed_ns: string;
+  service: string;
+  severity_number: number;
+  severity_text: string;
+  body: string;
+  trace_id: Buffer | null;
+  span_id: Buffer | null;
+  attributes: string;
+  resource_id: number;
+  scope_id: number;
+}
+
+interface TraceRow {
+  trace_id: Buffer;
+  listed_ns: string;
+  start_ns: string;
+  end_ns: string;
+  duration_ms: number;
+  root_name: string | null;
+  root_service: string | null;
+  span_count: number;
+  error_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  unpriced: number;
+}
+
+interface TraceDelta {
+  id: Buffer;
+  startNs: bigint;
+  endNs: bigint;
+  rootName: string | null;
+  rootService: string | null;
+  spanCount: number;
+  errorCount: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  unpriced: number;
+}
+
+const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, service, name, kind,
+  CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, duration_ms, status_code,
+  status_message, category, operation, agent_name, agent_id, conversation_id, provider,
+  request_model, response_model, tool_name, tool_call_id, workflow_name, input_tokens,
+  output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced,
+  cost_source, error_type, aggregates_children, attributes, resource_id, scope_id, events, links`;
+
+const LOG_COLUMNS = `CAST(time_ns AS TEXT) AS time_ns, CAST(observed_ns AS TEXT) AS observed_ns,
+  service, severity_number, severity_text, body, trace_id, span_id, attributes, resource_id, scope_id`;
+
+const TRACE_COLUMNS = `trace_id, CAST(listed_ns AS TEXT) AS listed_ns, CAST(start_ns AS TEXT) AS start_ns,
+  CAST(end_ns AS TEXT) AS end_ns, (end_ns - start_ns) / 1000000.0 AS duration_ms, root_name,
+  root_service, span_count, error_count, input_tokens, output_tokens, cost_usd, unpriced`;
+
+const ROLLUP_COLUMNS = `minute, service, category, agent, operation, provider, model, tool, count, errors,
+  input_tokens AS inputTokens, output_tokens AS outputTokens, cache_read_tokens AS cacheReadTokens,
+  cache_write_tokens AS cacheWriteTokens, reasoning_tokens AS reasoningTokens, cost_usd AS costUsd,
+  unpriced, latency AS latencyJson`;
+
+/**
+ * The embedded store: one SQLite file in WAL mode through better-sqlite3.
+ *
+ * Writes are synchronous under the hood (better-sqlite3 blocks the event loop for the length of a
+ * transaction, about a millisecond per few hundred spans), which is what lets a batch be durable
+ * when its promise resolves. One instance owns one connection; do not open the same file from two
+ * hub processes.
+ *
+ * @example
+ * ```ts
+ * const store = new SqliteStore({ path: './.agentlens/agentlens.db' });
+ * await store.writeSpans(spans);
+ * const page = await store.listTraces({ agent: 'planner', status: 'error' }, null, 50);
+ * ```
+ */
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly durability: SqliteDurability;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  /** Interned JSON (resources, scopes) to its row id; only committed entries. */
+  readonly #internedIds = new Map<string, number>();
+  /** The same, by object identity: decoders share one resource object across its spans. */
+  #internedByObject = new WeakMap<object, number>();
+  readonly #internedJson = new Map<number, string>();
+  readonly #writeSpansTx: Database.Transaction<(spans: readonly SpanRecord[]) => void>;
+  readonly #writeLogsTx: Database.Transaction<(logs: readonly LogRecord[]) => void>;
+
+  constructor(options: SqliteStoreOptions = {}) {
+    this.path = options.path ?? DEFAULT_SQLITE_PATH;
+    this.durability = options.durability ?? 'full';
+    if (this.durability !== 'full' && this.durability !== 'normal') {
+      throw new RangeError(`durability must be "full" or "normal", got "${String(this.durability)}"`);
+    }
+    if (this.path !== ':memory:') mkdirSync(dirname(this.path), { recursive: true });
+    this.#db = new Database(this.path);
+    try {
+      this.#open();
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+    this.#writeSpansTx = this.#db.transaction((spans: readonly SpanRecord[]) => this.#insertSpans(spans));
+    this.#writeLogsTx = this.#db.transaction((logs: readonly LogRecord[]) => this.#insertLogs(logs));
+  }
+
+  #open(): void {
+    const db = this.#db;
+    db.pragma('busy_timeout = 5000');
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
+      // Must precede the first table: lets retention hand freed pages back to the file system.
+      db.pragma('auto_vacuum = INCREMENTAL');
+    } else if (version !== SQLITE_SCHEMA_VERSION) {
+      throw new Error(`${this.path}: schema version ${version}, this hub reads ${SQLITE_SCHEMA_VERSION}`);
+    }
+    db.pragma('journal_mode = WAL');
+    // FULL fsyncs the WAL at every commit: a resolved write survives power loss, not only a crash
+    // of the process (which NORMAL already survives in WAL mode). See SqliteDurability.
+    db.pragma(`synchronous = ${this.durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('temp_store = MEMORY');
+    // A checkpointed WAL is truncated back to this size instead of keeping its peak size on disk.
+    db.pragma('journal_size_limit = 16777216');
+    db.pragma('cache_size = -32000');
+    if (version === 0) {
+      db.transaction(() => {
+        db.exec(SQLITE_SCHEMA);
+        db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      }).immediate();
+    }
+    // Recommended for long-lived connections: analyses tables as they grow.
+    db.pragma('optimize = 0x10002');
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  async writeSpans(spans: readonly SpanRecord[]): Promise<void> {
+    if (spans.length === 0) return;
+    this.#writeSpansTx.immediate(spans);
+  }
+
+  async writeLogs(logs: readonly LogRecord[]): Promise<void> {
+    if (logs.length === 0) return;
+    this.#writeLogsTx.immediate(logs);
+  }
+
+  /**
+   * Interns a resource or scope; new ids are recorded in `pending` and only enter the caches once
+   * the transaction commits (a rolled-back id must not be reused).
+   */
+  #intern(value: object, pending: Map<string, number>, pendingObjects: Map<object, number>): number {
+    const byObject = this.#internedByObject.get(value) ?? pendingObjects.get(value);
+    if (byObject !== undefined) return byObject;
+    const json = JSON.stringify(value);
+    let id = this.#internedIds.get(json) ?? pending.get(json);
+    if (id === undefined) {
+      this.#statement('INSERT OR IGNORE INTO interned (json) VALUES (?)').run(json);
+      const row = this.#statement('SELECT id FROM interned WHERE json = ?').get(json) as { id: number };
+      id = row.id;
+      pending.set(json, id);
+    }
+    pendingObjects.set(value, id);
+    return id;
+  }
+
+  #commitInterned(pending: Map<string, number>, pendingObjects: Map<object, number>): void {
+    for (const [json, id] of pending) {
+      this.#internedIds.set(json, id);
+      this.#internedJson.set(id, json);
+    }
+    for (const [value, id] of pendingObjects) this.#internedByObject.set(value, id);
+  }
+
+  #insertSpans(spans: readonly SpanRecord[]): void {
+    const insert = this.#statement(
+      `INSERT OR IGNORE INTO spans VALUES (${new Array(37).fill('?').join(', ')})`,
+    );
+    const pending = new Map<string, number>();
+    const pendingObjects = new Map<object, number>();
+    const rollups = new RollupAccumulator();
+    const traces = new Map<string, TraceDelta>();
+    const services = new Map<string, number>();
+    for (const span of spans) {
+      const traceId = idBuffer(span.traceId, TRACE_ID_BYTES, 'trace id');
+      const startNs = BigInt(span.startTimeUnixNano);
+      const endNs = BigInt(span.endTimeUnixNano);
+      const info = insert.run(
+        traceId,
+        idBuffer(span.spanId, SPAN_ID_BYTES, 'span id'),
+        optionalIdBuffer(span.parentSpanId, SPAN_ID_BYTES, 'parent span id'),
+        span.service,
+        span.name,
+        span.kind,
+        startNs,
+        endNs,
+        span.durationMs,
+        span.statusCode,
+        span.statusMessage,
+        span.category,
+        span.operation,
+        span.agentName,
+        span.agentId,
+        span.conversationId,
+        span.provider,
+        span.requestModel,
+        span.responseModel,
+        span.toolName,
+        span.toolCallId,
+        span.workflowName,
+        span.inputTokens,
+        span.outputTokens,
+        span.cacheReadTokens,
+        span.cacheWriteTokens,
+        span.reasoningTokens,
+        span.costUsd,
+        span.unpriced ? 1 : 0,
+        span.costSource,
+        span.errorType,
+        span.aggregatesChildren ? 1 : 0,
+        JSON.stringify(span.attributes),
+        this.#intern(span.resource, pending, pendingObjects),
+        this.#intern(span.scope, pending, pendingObjects),
+        jsonOrNull(span.events),
+        jsonOrNull(span.links),
+      );
+      // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
+      if (info.changes === 0) continue;
+      rollups.add(span, minuteOfNanos(endNs));
+      const endMs = Number(endNs / 1_000_000n);
+      if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
+      const isRoot = span.parentSpanId === null || span.parentSpanId === '';
+      const counted = !span.aggregatesChildren;
+      let trace = traces.get(span.traceId);
+      if (trace === undefined) {
+        trace = {
+          id: traceId,
+          startNs,
+          endNs,
+          rootName: null,
+          rootService: null,
+          spanCount: 0,
+          errorCount: 0,
+          inputTokens: 0,
+          outputTokens: 0,
+          costUsd: 0,
+          unpriced: 0,
+        };
+        traces.set(span.traceId, trace);
+      }
+      if (startNs < trace.startNs) trace.startNs = startNs;
+      if (endNs > trace.endNs) trace.endNs = endNs;
+      if (isRoot && trace.rootName === null) {
+        trace.rootName = span.name;
+        trace.rootService = span.service;
+      }
+      trace.spanCount++;
+      if (span.statusCode === 2) trace.errorCount++;
+      if (counted) {
+        trace.inputTokens += span.inputTokens ?? 0;
+        trace.outputTokens += span.outputTokens ?? 0;
+        trace.costUsd += span.costUsd ?? 0;
+        if (span.unpriced) trace.unpriced++;
+      }
+    }
+    const upsertTrace = this.#statement(
+      `INSERT INTO traces (trace_id, listed_ns, start_ns, end_ns, root_name, root_service, span_count,
+         error_count, input_tokens, output_tokens, cost_usd, unpriced)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id) DO UPDATE SET
+         start_ns = min(start_ns, excluded.start_ns),
+         end_ns = max(end_ns, excluded.end_ns),
+         root_name = coalesce(root_name, excluded.root_name),
+         root_service = coalesce(root_service, excluded.root_service),
+         span_count = span_count + excluded.span_count,
+         error_count = error_count + excluded.error_count,
+         input_tokens = input_tokens + excluded.input_tokens,
+         output_tokens = output_tokens + excluded.output_tokens,
+         cost_usd = cost_usd + excluded.cost_usd,
+         unpriced = unpriced + excluded.unpriced`,
+    );
+    for (const t of traces.values()) {
+      upsertTrace.run(
+        t.id,
+        t.startNs,
+        t.startNs,
+        t.endNs,
+        t.rootName,
+        t.rootService,
+        t.spanCount,
+        t.errorCount,
+        t.inputTokens,
+        t.outputTokens,
+        t.costUsd,
+        t.unpriced,
+      );
+    }
+    const KEY =
+      'minute = ? AND service = ? AND category = ? AND agent = ? AND operation = ? AND provider = ? AND model = ? AND tool = ?';
+    const readLatency = this.#statement(`SELECT latency FROM rollups WHERE ${KEY}`).pluck();
+    const upsertRollup = this.#statement(
+      `INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (minute, service, category, agent, operation, provider, model, tool) DO UPDATE SET
+         count = count + excluded.count,
+         errors = errors + excluded.errors,
+         input_tokens = input_tokens + excluded.input_tokens,
+         output_tokens = output_tokens + excluded.output_tokens,
+         cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+         cache_write_tokens = cache_write_tokens + excluded.cache_write_tokens,
+         reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+         cost_usd = cost_usd + excluded.cost_usd,
+         unpriced = unpriced + excluded.unpriced,
+         latency = excluded.latency`,
+    );
+    for (const d of rollups.deltas()) {
+      const key = [d.minute, d.service, d.category, d.agent, d.operation, d.provider, d.model, d.tool];
+      const stored = readLatency.get(...key) as string | undefined;
+      upsertRollup.run(
+        ...key,
+        d.count,
+        d.errors,
+        d.inputTokens,
+        d.outputTokens,
+        d.cacheReadTokens,
+        d.cacheWriteTokens,
+        d.reasoningTokens,
+        d.costUsd,
+        d.unpriced,
+        mergeLatencyJson(stored ?? null, d.latency),
+      );
+    }
+    this.#touchServices(services);
+    this.#commitInterned(pending, pendingObjects);
+  }
+
+  #touchServices(services: Map<string, number>): void {
+    const upsert = this.#statement(
+      `INSERT INTO services (name, last_seen_ms) VALUES (?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
+    );
+    for (const [name, lastSeenMs] of services) upsert.run(name, lastSeenMs);
+  }
+
+  #insertLogs(logs: readonly LogRecord[]): void {
+    const insert = this.#statement(
+      `INSERT INTO logs (time_ns, observed_ns, service, severity_number, severity_text, body, trace_id,
+         span_id, attributes, resource_id, scope_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const pending = new Map<string, number>();
+    const pendingObjects = new Map<object, number>();
+    const services = new Map<string, number>();
+    for (const log of logs) {
+      const timeNs = BigInt(log.timeUnixNano);
+      insert.run(
+        timeNs,
+        BigInt(log.observedTimeUnixNano),
+        log.service,
+        log.severityNumber,
+        log.severityText,
+        log.body,
+        optionalIdBuffer(log.traceId, TRACE_ID_BYTES, 'trace id'),
+        optionalIdBuffer(log.spanId, SPAN_ID_BYTES, 'span id'),
+        JSON.stringify(log.attributes),
+        this.#intern(log.resource, pending, pendingObjects),
+        this.#intern(log.scope, pending, pendingObjects),
+      );
+      const ms = Number(timeNs / 1_000_000n);
+      if ((services.get(log.service) ?? -1) < ms) services.set(log.service, ms);
+    }
+    this.#touchServices(services);
+    this.#commitInterned(pending, pendingObjects);
+  }
+
+  /** The JSON of an interned id, read through a cache (interned rows never change). */
+  #internedText(id: number): string {
+    let json = this.#internedJson.get(id);
+    if (json === undefined) {
+      json = this.#statement('SELECT json FROM interned WHERE id = ?').pluck().get(id) as string;
+      this.#internedJson.set(id, json);
+    }
+    return json;
+  }
+
+  #spanFromRow(row: SpanRow, traceId: string): SpanRecord {
+    return {
+      traceId,
+      spanId: row.span_id.toString('hex'),
+      parentSpanId: row.parent_span_id === null ? null : row.parent_span_id.toString('hex'),
+      service: row.service,
+      name: row.name,
+      kind: row.kind,
+      startTimeUnixNano: row.start_ns,
+      endTimeUnixNano: row.end_ns,
+      durationMs: row.duration_ms,
+      statusCode: row.status_code,
+      statusMessage: row.status_message,
+      category: row.category,
+      operation: row.operation,
+      agentName: row.agent_name,
+      agentId: row.agent_id,
+      conversationId: row.conversation_id,
+      provider: row.provider,
+      requestModel: row.request_model,
+      responseModel: row.response_model,
+      toolName: row.tool_name,
+      toolCallId: row.tool_call_id,
+      workflowName: row.workflow_name,
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      cacheReadTokens: row.cache_read_tokens,
+      cacheWriteTokens: row.cache_write_tokens,
+      reasoningTokens: row.reasoning_tokens,
+      costUsd: row.cost_usd,
+      unpriced: row.unpriced === 1,
+      costSource: row.cost_source,
+      errorType: row.error_type,
+      aggregatesChildren: row.aggregates_children === 1,
+      attributes: JSON.parse(row.attributes) as Attributes,
+      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
+      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
+      events: row.events === null ? [] : (JSON.parse(row.events) as OtlpSpanEvent[]),
+      links: row.links === null ? [] : (JSON.parse(row.links) as OtlpSpanLink[]),
+    };
+  }
+
+  #logFromRow(row: LogRow): LogRecord {
+    return {
+      timeUnixNano: row.time_ns,
+      observedTimeUnixNano: row.observed_ns,
+      service: row.service,
+      severityNumber: row.severity_number,
+      severityText: row.severity_text,
+      body: row.body,
+      traceId: row.trace_id === null ? null : row.trace_id.toString('hex'),
+      spanId: row.span_id === null ? null : row.span_id.toString('hex'),
+      attributes: JSON.parse(row.attributes) as Attributes,
+      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
+      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
+    };
+  }
+
+  async getTrace(traceId: string): Promise<TraceDetail | null> {
+    const id = Buffer.from(traceId, 'hex');
+    if (id.length !== TRACE_ID_BYTES || traceId.length !== TRACE_ID_BYTES * 2) return null;
+    const rows = this.#statement(
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id`,
+    ).all(id) as SpanRow[];
+    if (rows.length === 0) return null;
+    const canonical = id.toString('hex');
+    const logRows = this.#statement(
+      `SELECT ${LOG_COLUMNS} FROM logs WHERE trace_id = ? ORDER BY time_ns, id`,
+    ).all(id) as LogRow[];
+    return {
+      traceId: canonical,
+      spans: rows.map((row) => this.#spanFromRow(row, canonical)),
+      logs: logRows.map((row) => this.#logFromRow(row)),
+    };
+  }
+
+  async listTraces(filter: TraceFilter, cursor: string | null, limit: number): Promise<TracePage> {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`);
+    }
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (cursor !== null) {
+      const position = decodeTraceCursor(cursor);
+      where.push('(t.listed_ns < ? OR (t.listed_ns = ? AND t.trace_id < ?))');
+      params.push(position.listedNsValue, position.listedNsValue, Buffer.from(position.traceId, 'hex'));
+    }
+    if (filter.fromMs !== undefined) {
+      where.push('t.listed_ns >= ?');
+      params.push(msToNanos(filter.fromMs));
+    }
+    if (filter.toMs !== undefined) {
+      where.push('t.listed_ns < ?');
+      params.push(msToNanos(filter.toMs));
+    }
+    if (filter.minDurationMs !== undefined) {
+      where.push('t.end_ns - t.start_ns >= ?');
+      params.push(msToNanos(filter.minDurationMs));
+    }
+    if (filter.status === 'error') where.push('t.error_count > 0');
+    else if (filter.status === 'ok') where.push('t.error_count = 0');
+    const spanMatch = (condition: string, ...values: unknown[]) => {
+      where.push(`EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND ${condition})`);
+      params.push(...values);
+    };
+    if (filter.service !== undefined) spanMatch('s.service = ?', filter.service);
+    if (filter.agent !== undefined) spanMatch('s.agent_name = ?', filter.agent);
+    if (filter.model !== undefined) {
+      spanMatch('(s.request_model = ? OR s.response_model = ?)', filter.model, filter.model);
+    }
+    if (filter.tool !== undefined) spanMatch('s.tool_name = ?', filter.tool);
+    if (filter.text !== undefined && filter.text !== '') {
+      const pattern = likePattern(filter.text);
+      spanMatch("(s.name LIKE ? ESCAPE '\\' OR s.attributes LIKE ? ESCAPE '\\')", pattern, pattern);
+    }
+    const sql = `SELECT ${TRACE_COLUMNS} FROM traces t
+      ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+      ORDER BY t.listed_ns DESC, t.trace_id DESC LIMIT ?`;
+    const rows = this.#statement(sql).all(...params, limit + 1) as TraceRow[];
+    const page = rows.slice(0, limit).map(traceSummaryFromRow);
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > limit && last !== undefined
+        ? encodeTraceCursor({ listedNs: (rows[limit - 1] as TraceRow).listed_ns, traceId: last.traceId })
+        : null;
+    return { traces: page, nextCursor };
+  }
+
+  #rollupRows(window: TimeWindow, extra = ''): RollupRow[] {
+    checkWindow(window);
+    const { fromMinute, toMinute } = windowMinutes(window);
+    return this.#statement(
+      `SELECT ${ROLLUP_COLUMNS} FROM rollups WHERE minute >= ? AND minute < ? ${extra}`,
+    ).all(fromMinute, toMinute) as RollupRow[];
+  }
+
+  stats(kind: 'overview', window: TimeWindow): Promise<[OverviewStats]>;
+  stats(kind: Exclude<StatsKind, 'overview'>, window: TimeWindow): Promise<StatsGroup[]>;
+  stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]>;
+  async stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]> {
+    switch (kind) {
+      case 'overview':
+        return [overviewFromRollups(this.#rollupRows(window))];
+      case 'agents':
+        return statsFromRollups(kind, this.#rollupRows(window, "AND agent <> ''"));
+      case 'tools':
+        return statsFromRollups(kind, this.#rollupRows(window, "AND category = 'tool'"));
+      case 'models':
+        return statsFromRollups(kind, this.#rollupRows(window, "AND category = 'model'"));
+      default:
+        throw new RangeError(`unknown stats kind "${String(kind)}"`);
+    }
+  }
+
+  async timeseries(
+    measure: TimeseriesMeasure,
+    stepMs: number,
+    groupBy: TimeseriesGroupBy | null,
+    window: TimeWindow,
+  ): Promise<TimeseriesSet> {
+    checkStep(stepMs);
+    if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
+      throw new RangeError(`unknown measure "${String(measure)}"`);
+    }
+    if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
+      throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
+    }
+    // Rows of the whole first and last steps are read; the step grid is epoch-aligned.
+    const rows = this.#rollupRows(window);
+    return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
+  }
+
+  async listLogs(filter: LogFilter): Promise<LogRecord[]> {
+    const limit = filter.limit ?? DEFAULT_LOG_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE}, got ${limit}`);
+    }
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.service !== undefined) {
+      where.push('service = ?');
+      params.push(filter.service);
+    }
+    if (filter.traceId !== undefined) {
+      where.push('trace_id = ?');
+      params.push(Buffer.from(filter.traceId, 'hex'));
+    }
+    if (filter.minSeverity !== undefined) {
+      where.push('severity_number >= ?');
+      params.push(filter.minSeverity);
+    }
+    if (filter.text !== undefined && filter.text !== '') {
+      where.push("body LIKE ? ESCAPE '\\'");
+      params.push(likePattern(filter.text));
+    }
+    if (filter.fromMs !== undefined) {
+      where.push('time_ns >= ?');
+      params.push(msToNanos(filter.fromMs));
+    }
+    if (filter.toMs !== undefined) {
+      where.push('time_ns < ?');
+      params.push(msToNanos(filter.toMs));
+    }
+    const sql = `SELECT ${LOG_COLUMNS} FROM logs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
+      ORDER BY time_ns DESC, id DESC LIMIT ?`;
+    const rows = this.#statement(sql).all(...params, limit) as LogRow[];
+    return rows.map((row) => this.#logFromRow(row));
+  }
+
+  async services(): Promise<ServiceSummary[]> {
+    return this.#statement(
+      'SELECT name, last_seen_ms AS lastSeenMs FROM services ORDER BY name',
+    ).all() as ServiceSummary[];
+  }
+
+  async applyRetention(policy: RetentionPolicy): Promise<RetentionResult> {
+    const result = { tracesDeleted: 0, spansDeleted: 0, logsDeleted: 0, rollupRowsDeleted: 0 };
+    const nowMs = policy.nowMs ?? Date.now();
+    if (policy.maxAgeMs !== undefined) {
+      if (!(policy.maxAgeMs >= 0)) throw new RangeError(`maxAgeMs must be >= 0, got ${policy.maxAgeMs}`);
+      const cutoffMs = nowMs - policy.maxAgeMs;
+      const cutoffNs = msToNanos(cutoffMs);
+      let deleted: number;
+      do deleted = this.#deleteOldestTraces(cutoffNs, RETENTION_CHUNK, result);
+      while (deleted === RETENTION_CHUNK);
+      this.#db
+        .transaction(() => {
+          result.logsDeleted += this.#statement('DELETE FROM logs WHERE time_ns < ?').run(cutoffNs).changes;
+          result.rollupRowsDeleted += this.#statement('DELETE FROM rollups WHERE minute < ?').run(
+            Math.ceil(cutoffMs / MINUTE_MS),
+          ).changes;
+          this.#statement(
+            `DELETE FROM services WHERE NOT EXISTS (SELECT 1 FROM rollups r WHERE r.service = services.name)
+               AND NOT EXISTS (SELECT 1 FROM logs l WHERE l.service = services.name)`,
+          ).run();
+        })
+        .immediate();
+    }
+    if (policy.maxBytes !== undefined) {
+      if (!(policy.maxBytes >= 0)) throw new RangeError(`maxBytes must be >= 0, got ${policy.maxBytes}`);
+      // The WAL counts in sizeBytes but holds no extra data: fold it back before deleting anything.
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      for (let used = this.#usedBytes(); used > policy.maxBytes; used = this.#usedBytes()) {
+        // Delete about the share of traces that is over the limit, so a small store is not wiped
+        // by one fixed-size chunk; freed index pages lag behind, so the loop takes a few rounds.
+        const traces = this.#statement('SELECT count(*) FROM traces').pluck().get() as number;
+        const share = Math.ceil((traces * (used - policy.maxBytes)) / used / 2);
+        const deleted = this.#deleteOldestTraces(null, Math.min(Math.max(share, 1), RETENTION_CHUNK), result);
+        if (deleted === 0) {
+          const logs = this.#statement(
+            'DELETE FROM logs WHERE id IN (SELECT id FROM logs ORDER BY time_ns, id LIMIT ?)',
+          ).run(RETENTION_CHUNK).changes;
+          result.logsDeleted += logs;
+          if (logs === 0) break;
+        }
+      }
+    }
+    if (result.tracesDeleted + result.logsDeleted + result.rollupRowsDeleted > 0) {
+      this.#db.pragma('incremental_vacuum');
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    }
+    return result;
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest traces (all their spans), listed before `beforeNs` when
+   * given, and the logs up to the newest deleted trace when retention is by size. One
+   * transaction per chunk so that writers wait at most one chunk.
+   */
+  #deleteOldestTraces(beforeNs: bigint | null, limit: number, result: RetentionResult): number {
+    const tally = result as { -readonly [K in keyof RetentionResult]: number };
+    return this.#db
+      .transaction(() => {
+        const rows = (
+          beforeNs === null
+            ? this.#statement(
+                'SELECT trace_id, CAST(listed_ns AS TEXT) AS listed_ns FROM traces ORDER BY listed_ns, trace_id LIMIT ?',
+              ).all(limit)
+            : this.#statement(
+                `SELECT trace_id, CAST(listed_ns AS TEXT) AS listed_ns FROM traces WHERE listed_ns < ?
+                 ORDER BY listed_ns, trace_id LIMIT ?`,
+              ).all(beforeNs, limit)
+        ) as { trace_id: Buffer; listed_ns: string }[];
+        const deleteSpans = this.#statement('DELETE FROM spans WHERE trace_id = ?');
+        const deleteTrace = this.#statement('DELETE FROM traces WHERE trace_id = ?');
+        for (const row of rows) {
+          tally.spansDeleted += deleteSpans.run(row.trace_id).changes;
+          tally.tracesDeleted += deleteTrace.run(row.trace_id).changes;
+        }
+        const newest = rows[rows.length - 1];
+        if (beforeNs === null && newest !== undefined) {
+          tally.logsDeleted += this.#statement('DELETE FROM logs WHERE time_ns <= ?').run(
+            BigInt(newest.listed_ns),
+          ).changes;
+        }
+        return rows.length;
+      })
+      .immediate();
+  }
+
+  /** Bytes of live pages (free pages are handed back by the incremental vacuum afterwards). */
+  #usedBytes(): number {
+    const pageSize = this.#db.pragma('page_size', { simple: true }) as number;
+    const pages = this.#db.pragma('page_count', { simple: true }) as number;
+    const free = this.#db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  async sizeBytes(): Promise<number> {
+    const pageSize = this.#db.pragma('page_size', { simple: true }) as number;
+    const pages = this.#db.pragma('page_count', { simple: true }) as number;
+    let wal = 0;
+    if (this.path !== ':memory:') {
+      try {
+        wal = statSync(`${this.path}-wal`).size;
+      } catch {
+        // No WAL file: everything is checkpointed.
+      }
+    }
+    return pages * pageSize + wal;
+  }
+
+  async close(): Promise<void> {
+    if (!this.#db.open) return;
+    this.#db.pragma('optimize');
+    this.#db.close();
+    this.#statements.clear();
+    this.#internedByObject = new WeakMap();
+  }
+}
+
+function traceSummaryFromRow(row: TraceRow): TraceSummary {
+  const listedNs = BigInt(row.listed_ns);
+  return {
+    traceId: row.trace_id.toString('hex'),
+    rootSpanName: row.root_name,
+    rootService: row.root_service,
+    startTimeUnixNano: row.start_ns,
+    endTimeUnixNano: row.end_ns,
+    durationMs: row.duration_ms,
+    listedAtMs: Number(listedNs / 1_000_000n) + Number(listedNs % 1_000_000n) / 1e6,
+    spanCount: row.span_count,
+    errorCount: row.error_count,
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    costUsd: row.cost_usd,
+    unpricedCalls: row.unpriced,
+  };
+}
