@@ -1,9 +1,9 @@
 import { statfs } from 'node:fs/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../internal/error-message.js';
+import { redactUrlCredentials } from '../internal/redact-url-credentials.js';
 import { HealthCheckError } from './health-checker.js';
-import { redactUrlCredentials } from './redact-url-credentials.js';
 
 /**
  * The function every built-in factory returns: a {@link HealthCheckFn} that resolves to its

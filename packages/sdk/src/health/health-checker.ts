@@ -1,4 +1,4 @@
-import { errorMessage } from './error-message.js';
+import { errorMessage } from '../internal/error-message.js';
 
 /**
  * One health check. It passes when it returns or resolves, and fails when it throws, rejects or

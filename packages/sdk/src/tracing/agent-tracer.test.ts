@@ -229,6 +229,17 @@ describe('pass-through and isolation', () => {
       caught = e;
     }
     expect(caught).toBe(error);
+    // Even a thrown value whose String() throws comes back as itself, never as agentlens' error.
+    const hostile = Object.create(null) as object;
+    let rethrown: unknown;
+    try {
+      al.withToolCall('t', () => {
+        throw hostile;
+      });
+    } catch (e) {
+      rethrown = e;
+    }
+    expect(rethrown).toBe(hostile);
     const add = al.traced('add', (x: number, y: number) => x + y);
     expect(add(2, 3)).toBe(5);
   });

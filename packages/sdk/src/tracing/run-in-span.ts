@@ -9,6 +9,7 @@ import {
   type Tracer,
   trace,
 } from '@opentelemetry/api';
+import { errorMessage } from '../internal/error-message.js';
 
 /** How an operation ended, handed to its `finish` callback before the span ends. */
 export interface Outcome {
@@ -40,8 +41,9 @@ export function errorTypeOf(error: unknown): string {
   return '_OTHER';
 }
 
+/** The error's message for the span status and logs; never throws, whatever was thrown. */
 export function errorMessageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
