@@ -1,5 +1,7 @@
-// The hub's public surface so far: storage and OTLP decoding. The receiver, query API and
-// `createHub` come next (issue 4).
+// The hub's public surface so far: createHub with the OTLP/HTTP receiver, storage and OTLP
+// decoding. gRPC, the query API and PostgreSQL come next (issue 4).
+export type { Hub, HubOptions } from './hub.js';
+export { createHub } from './hub.js';
 export type {
   LogsDecodeResult,
   MetricsDecodeResult,
@@ -15,6 +17,7 @@ export {
   encodeExportResponse,
   OtlpDecodeError,
 } from './otlp/index.js';
+export { HubError } from './receiver/index.js';
 export type {
   LogFilter,
   OverviewStats,

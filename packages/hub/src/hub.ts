@@ -1,0 +1,175 @@
+import type { AddressInfo } from 'node:net';
+import { PriceCatalog } from '@agentlens/core';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import {
+  BearerCheck,
+  encodeRpcStatus,
+  encodingOf,
+  grpcCodeOf,
+  HubError,
+  isLoopbackHost,
+  OTLP_PATHS,
+  registerOtlpRoutes,
+} from './receiver/index.js';
+import type { Store } from './store/index.js';
+import { SqliteStore } from './store/index.js';
+
+/** Options of {@link createHub}; each falls back to its environment variable, then a default. */
+export interface HubOptions {
+  /** OTLP/HTTP port. Default 4318; 0 picks a free port (see {@link Hub.url}). */
+  readonly port?: number;
+  /** Address to bind. Default `127.0.0.1`; any non-loopback address requires a token. */
+  readonly host?: string;
+  /** Where data goes. Default a {@link SqliteStore} at `dbPath`, owned and closed by the hub. */
+  readonly store?: Store;
+  /** SQLite file of the default store; ignored when `store` is given. */
+  readonly dbPath?: string;
+  /**
+   * When set, every request must carry `Authorization: Bearer <token>`. Default
+   * `AGENTLENS_TOKEN`. Required when `host` is not a loopback address.
+   */
+  readonly token?: string;
+  /** Largest accepted body, checked before and after decompression. Default 20 MiB. */
+  readonly bodyLimitBytes?: number;
+  /** Log requests and failures with pino (fastify's logger). Default false. */
+  readonly logger?: boolean;
+}
+
+/** A running hub. */
+export interface Hub {
+  /** Base URL, e.g. `http://127.0.0.1:4318`; OTLP exporters post to `${url}/v1/traces`. */
+  readonly url: string;
+  readonly store: Store;
+  /** Stops accepting requests, finishes those in flight, then closes the store if the hub opened it. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 4318;
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
+
+function resolveToken(option: string | undefined): string | undefined {
+  if (option !== undefined) {
+    if (option === '') throw new RangeError('token must not be empty');
+    return option;
+  }
+  const fromEnv = process.env.AGENTLENS_TOKEN;
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+function errorBody(error: HubError, request: FastifyRequest): { type: string; body: Buffer | object } {
+  const path = request.url.split('?', 1)[0] ?? '';
+  if (path in OTLP_PATHS) {
+    const encoding = encodingOf(request.headers['content-type']) ?? 'json';
+    return {
+      type: encoding === 'json' ? 'application/json' : 'application/x-protobuf',
+      body: encodeRpcStatus(encoding, grpcCodeOf(error.status), error.message),
+    };
+  }
+  return { type: 'application/json', body: { error: { code: error.code, message: error.message } } };
+}
+
+function toHubError(error: unknown): HubError {
+  if (error instanceof HubError) return error;
+  const fastifyError = error as Partial<FastifyError>;
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new HubError(status, 'bad_request', fastifyError.message ?? 'bad request');
+  }
+  return new HubError(500, 'internal', 'internal error');
+}
+
+/**
+ * Starts the hub: the OTLP/HTTP receiver (`POST /v1/traces`, `/v1/logs`, `/v1/metrics`,
+ * protobuf or JSON, identity or gzip) plus `/healthz` and `/readyz`. Spans are normalized and
+ * committed to the store before the 2xx; a store failure is a 503 with `Retry-After`.
+ * Throws when an option is invalid or a non-loopback host is asked for without a token.
+ *
+ * @example
+ * const hub = await createHub({ port: 0, dbPath: './.agentlens/agentlens.db' });
+ * // point an OTLP exporter at `${hub.url}/v1/traces`
+ * await hub.close();
+ */
+export async function createHub(options: HubOptions = {}): Promise<Hub> {
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const host = options.host ?? DEFAULT_HOST;
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
+  if (!Number.isInteger(bodyLimitBytes) || bodyLimitBytes <= 0) {
+    throw new RangeError(`bodyLimitBytes must be a positive integer, got ${String(bodyLimitBytes)}`);
+  }
+  const token = resolveToken(options.token);
+  if (token === undefined && !isLoopbackHost(host)) {
+    throw new Error(
+      `refusing to bind ${host} without a token: set AGENTLENS_TOKEN (or the token option), or bind 127.0.0.1`,
+    );
+  }
+
+  const ownsStore = options.store === undefined;
+  const store =
+    options.store ?? new SqliteStore(options.dbPath === undefined ? {} : { path: options.dbPath });
+  let ready = true;
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
+  const bearer = token === undefined ? undefined : new BearerCheck(token);
+  if (bearer !== undefined) {
+    app.addHook('onRequest', async (request) => {
+      if (!bearer.matches(request.headers.authorization)) {
+        throw new HubError(401, 'unauthorized', 'missing or wrong bearer token');
+      }
+    });
+  }
+
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const hubError = toHubError(error);
+    if (hubError.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (hubError.retryAfterSeconds !== undefined)
+      reply.header('retry-after', String(hubError.retryAfterSeconds));
+    if (hubError.status === 405) reply.header('allow', 'POST');
+    const { type, body } = errorBody(hubError, request);
+    return reply.code(hubError.status).type(type).send(body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new HubError(
+      404,
+      'not_found',
+      `no route for ${request.method} ${request.url.split('?', 1)[0]}`,
+    );
+    return reply.code(404).send({ error: { code: error.code, message: error.message } });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (!ready) throw new HubError(503, 'unavailable', 'the hub is shutting down', 1);
+    return reply.send({ status: 'ready' });
+  });
+  registerOtlpRoutes(app, { store, prices: new PriceCatalog(), bodyLimitBytes });
+
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    if (ownsStore) await store.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    store,
+    close() {
+      closing ??= (async () => {
+        ready = false;
+        try {
+          await app.close();
+        } finally {
+          if (ownsStore) await store.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export { BearerCheck, isLoopbackHost } from './auth.js';
+export { HubError } from './hub-error.js';
+export { toLogRecord } from './log-record.js';
+export type { OtlpRouteOptions } from './otlp-routes.js';
+export { encodingOf, OTLP_PATHS, registerOtlpRoutes } from './otlp-routes.js';
+export { readBody } from './read-body.js';
+export { encodeRpcStatus, grpcCodeOf } from './rpc-status.js';

@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import type { PriceCatalog, SpanRecord } from '@agentlens/core';
+import { normalizeSpan } from '@agentlens/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
+import {
+  decodeLogs,
+  decodeMetrics,
+  decodeTraces,
+  encodeExportResponse,
+  OtlpDecodeError,
+} from '../otlp/index.js';
+import type { Store } from '../store/index.js';
+import { HubError } from './hub-error.js';
+import { toLogRecord } from './log-record.js';
+import { readBody } from './read-body.js';
+
+/** The OTLP/HTTP paths and the signal each carries. */
+export const OTLP_PATHS: Readonly<Record<string, OtlpSignal>> = {
+  '/v1/traces': 'traces',
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+};
+
+const CONTENT_TYPES: Readonly<Record<string, OtlpEncoding>> = {
+  'application/x-protobuf': 'protobuf',
+  'application/protobuf': 'protobuf',
+  'application/json': 'json',
+};
+
+/** The encoding of a request by its content type, or undefined when it is not an OTLP one. */
+export function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  if (contentType === undefined) return undefined;
+  const mediaType = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return CONTENT_TYPES[mediaType];
+}
+
+function requireEncoding(contentType: string | undefined): OtlpEncoding {
+  const encoding = encodingOf(contentType);
+  if (encoding !== undefined) return encoding;
+  const shown = contentType === undefined ? 'none' : `"${contentType.slice(0, 100)}"`;
+  throw new HubError(
+    415,
+    'unsupported_media_type',
+    `content type ${shown} is not supported: send application/x-protobuf or application/json`,
+  );
+}
+
+function isGzip(contentEncoding: string | undefined): boolean {
+  const value = (contentEncoding ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity') return false;
+  if (value === 'gzip' || value === 'x-gzip') return true;
+  throw new HubError(
+    415,
+    'unsupported_media_type',
+    `content encoding "${value.slice(0, 100)}" is not supported: send gzip or identity`,
+  );
+}
+
+/** What the OTLP handlers need from the hub. */
+export interface OtlpRouteOptions {
+  readonly store: Store;
+  readonly prices: PriceCatalog;
+  readonly bodyLimitBytes: number;
+}
+
+function partialOf(rejected: number, reason: string | undefined): PartialSuccess | undefined {
+  return rejected > 0 ? { rejected, errorMessage: reason ?? '' } : undefined;
+}
+
+async function stored(write: Promise<void>, request: FastifyRequest): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    request.log.warn({ err: error }, 'store write failed; asking the sender to retry');
+    throw new HubError(503, 'unavailable', 'the store could not commit the batch; retry later', 1);
+  }
+}
+
+/**
+ * Registers `POST /v1/traces|logs|metrics` and a 405 for every other method on those paths.
+ * A 2xx is sent only after the store has committed the batch.
+ */
+export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
+  const { store, prices, bodyLimitBytes } = options;
+
+  // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => {
+    done(null, payload);
+  });
+
+  const handle = async (signal: OtlpSignal, request: FastifyRequest, reply: FastifyReply) => {
+    const encoding = requireEncoding(request.headers['content-type']);
+    const gzip = isGzip(request.headers['content-encoding']);
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > bodyLimitBytes) {
+      throw new HubError(413, 'payload_too_large', `body exceeds the limit of ${bodyLimitBytes} bytes`);
+    }
+    const body =
+      request.body instanceof Readable ? await readBody(request.body, gzip, bodyLimitBytes) : Buffer.alloc(0);
+
+    let partial: PartialSuccess | undefined;
+    try {
+      if (signal === 'traces') {
+        const decoded = decodeTraces(body, encoding);
+        const records: SpanRecord[] = decoded.spans.map((span) => normalizeSpan(span, { prices }));
+        if (records.length > 0) await stored(store.writeSpans(records), request);
+        partial = partialOf(decoded.rejected, decoded.rejectReason);
+      } else if (signal === 'logs') {
+        const decoded = decodeLogs(body, encoding);
+        if (decoded.logs.length > 0) await stored(store.writeLogs(decoded.logs.map(toLogRecord)), request);
+        partial = partialOf(decoded.rejected, decoded.rejectReason);
+      } else {
+        // Metric points are decoded and acknowledged but not stored yet.
+        const decoded = decodeMetrics(body, encoding);
+        partial = partialOf(decoded.rejected, decoded.rejectReason);
+      }
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) throw new HubError(400, 'bad_request', error.message);
+      throw error;
+    }
+    return reply
+      .code(200)
+      .type(encoding === 'json' ? 'application/json' : 'application/x-protobuf')
+      .send(Buffer.from(encodeExportResponse(signal, encoding, partial)));
+  };
+
+  for (const [url, signal] of Object.entries(OTLP_PATHS)) {
+    app.post(url, (request, reply) => handle(signal, request, reply));
+    app.route({
+      // fastify answers HEAD through the GET route.
+      method: ['GET', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      url,
+      handler: async () => {
+        throw new HubError(405, 'method_not_allowed', `${url} accepts POST only`);
+      },
+    });
+  }
+}
