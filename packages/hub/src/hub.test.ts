@@ -221,9 +221,12 @@ describe('tokens', () => {
       expect(text).not.toContain(secret);
       const wrong = await post('/v1/traces', '{}', { ...headers, authorization: 'Bearer nope' }, guarded);
       expect(wrong.status).toBe(401);
-      const api = await fetch(`${guarded.url}/readyz`);
+      const api = await fetch(`${guarded.url}/api/traces`);
       expect(api.status).toBe(401);
       expect(await api.json()).toMatchObject({ error: { code: 'unauthorized' } });
+      // The probes stay open, as the SDK's do: they reveal only up or down.
+      expect((await fetch(`${guarded.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
       const right = await post(
         '/v1/traces',
         '{}',

@@ -25,7 +25,8 @@ export interface HubOptions {
   /** SQLite file of the default store; ignored when `store` is given. */
   readonly dbPath?: string;
   /**
-   * When set, every request must carry `Authorization: Bearer <token>`. Default
+   * When set, every request but the probes (`/healthz`, `/readyz`, which reveal only up or down,
+   * so a kubelet can call them) must carry `Authorization: Bearer <token>`. Default
    * `AGENTLENS_TOKEN`. Required when `host` is not a loopback address.
    */
   readonly token?: string;
@@ -115,7 +116,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   const bearer = token === undefined ? undefined : new BearerCheck(token);
   if (bearer !== undefined) {
+    const probes = new Set(['/healthz', '/readyz']);
     app.addHook('onRequest', async (request) => {
+      if (probes.has(request.url.split('?')[0] ?? '')) return;
       if (!bearer.matches(request.headers.authorization)) {
         throw new HubError(401, 'unauthorized', 'missing or wrong bearer token');
       }
