@@ -1,1 +1,1 @@
-export {};
+export { serveCommand } from './commands/serve.js';
