@@ -126,6 +126,7 @@ export {
 export type {
   Attributes as TelemetryAttributes,
   AttributeValue as TelemetryAttributeValue,
+  GenAiColumns,
   LogRecord,
   OtlpLog,
   OtlpMetricPoint,
@@ -136,3 +137,4 @@ export type {
   SpanCategory,
   SpanRecord,
 } from './telemetry-records.js';
+export { NO_GENAI_COLUMNS } from './telemetry-records.js';

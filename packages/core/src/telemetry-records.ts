@@ -151,6 +151,57 @@ export interface SpanRecord {
   readonly links: readonly OtlpSpanLink[];
 }
 
+/** The GenAI columns of a `SpanRecord`. */
+export type GenAiColumns = Pick<
+  SpanRecord,
+  | 'category'
+  | 'operation'
+  | 'agentName'
+  | 'agentId'
+  | 'conversationId'
+  | 'provider'
+  | 'requestModel'
+  | 'responseModel'
+  | 'toolName'
+  | 'toolCallId'
+  | 'workflowName'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'reasoningTokens'
+  | 'costUsd'
+  | 'unpriced'
+  | 'costSource'
+  | 'errorType'
+  | 'aggregatesChildren'
+>;
+
+/** The GenAI columns of a span that carries none of them: an `other` span, every column null. */
+export const NO_GENAI_COLUMNS: Readonly<GenAiColumns> = Object.freeze({
+  category: 'other',
+  operation: null,
+  agentName: null,
+  agentId: null,
+  conversationId: null,
+  provider: null,
+  requestModel: null,
+  responseModel: null,
+  toolName: null,
+  toolCallId: null,
+  workflowName: null,
+  inputTokens: null,
+  outputTokens: null,
+  cacheReadTokens: null,
+  cacheWriteTokens: null,
+  reasoningTokens: null,
+  costUsd: null,
+  unpriced: false,
+  costSource: null,
+  errorType: null,
+  aggregatesChildren: false,
+});
+
 /** A log record as the hub stores it. */
 export interface LogRecord {
   readonly timeUnixNano: string;

@@ -75,7 +75,14 @@ import {
   LANGCHAIN_LS_MODEL_NAME,
   LANGCHAIN_LS_PROVIDER,
 } from '../semconv.js';
-import type { Attributes, OtlpSpan, OtlpSpanEvent, SpanCategory, SpanRecord } from '../telemetry-records.js';
+import {
+  type Attributes,
+  NO_GENAI_COLUMNS,
+  type OtlpSpan,
+  type OtlpSpanEvent,
+  type SpanCategory,
+  type SpanRecord,
+} from '../telemetry-records.js';
 import { firstCount, firstString, readJsonField, readString, toCount } from './attribute-readers.js';
 import { canonicalProvider, vercelProvider } from './provider-names.js';
 
@@ -502,27 +509,7 @@ function brokenSpan(span: unknown): SpanRecord {
     durationMs: 0,
     statusCode: typeof s.statusCode === 'number' ? s.statusCode : 0,
     statusMessage: null,
-    category: 'other',
-    operation: null,
-    agentName: null,
-    agentId: null,
-    conversationId: null,
-    provider: null,
-    requestModel: null,
-    responseModel: null,
-    toolName: null,
-    toolCallId: null,
-    workflowName: null,
-    inputTokens: null,
-    outputTokens: null,
-    cacheReadTokens: null,
-    cacheWriteTokens: null,
-    reasoningTokens: null,
-    costUsd: null,
-    unpriced: false,
-    costSource: null,
-    errorType: null,
-    aggregatesChildren: false,
+    ...NO_GENAI_COLUMNS,
     attributes: isObject(s.attributes) ? (s.attributes as Attributes) : EMPTY,
     resource: isObject(s.resource) ? (s.resource as Attributes) : EMPTY,
     scope: NO_SCOPE,

@@ -1,5 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { LogRecord, OtlpScope, SpanCategory, SpanRecord, TelemetryAttributes } from '@agentlens/core';
+import {
+  type LogRecord,
+  NO_GENAI_COLUMNS,
+  type OtlpScope,
+  type SpanCategory,
+  type SpanRecord,
+  type TelemetryAttributes,
+} from '@agentlens/core';
 
 /**
  * Turning the compact JSON fixtures into full records, and generating realistic spans in bulk
@@ -64,27 +71,7 @@ export function spanFromFixture(f: SpanFixture, baseTimeMs: number): SpanRecord 
     kind: 1,
     statusCode: 0,
     statusMessage: null,
-    category: 'other',
-    operation: null,
-    agentName: null,
-    agentId: null,
-    conversationId: null,
-    provider: null,
-    requestModel: null,
-    responseModel: null,
-    toolName: null,
-    toolCallId: null,
-    workflowName: null,
-    inputTokens: null,
-    outputTokens: null,
-    cacheReadTokens: null,
-    cacheWriteTokens: null,
-    reasoningTokens: null,
-    costUsd: null,
-    unpriced: false,
-    costSource: null,
-    errorType: null,
-    aggregatesChildren: false,
+    ...NO_GENAI_COLUMNS,
     attributes: {},
     resource: resourceOf(service),
     scope: SCOPE,
