@@ -4,7 +4,7 @@ export default defineConfig({
   resolve: { conditions: ['@agentlens/source'] },
   ssr: { resolve: { conditions: ['@agentlens/source'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+    include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'test-support/**/*.test.ts'],
     testTimeout: 20_000,
     // Two cores here and in CI: more workers only add contention.
     maxWorkers: 2,

@@ -4,7 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeWithTool } from '../test-support/require-tool.test-helpers.js';
+import { describeWithTool } from '../../../../test-support/require-tool.js';
+import {
+  findPostgres,
+  findRedisServer,
+  startPostgres,
+  startRedis,
+  type TestServer,
+} from '../../../../test-support/test-servers.js';
 import {
   diskSpaceCheck,
   eventLoopDelayCheck,
@@ -14,13 +21,6 @@ import {
   redisCheck,
 } from './checks.js';
 import { HealthChecker } from './health-checker.js';
-import {
-  findPostgres,
-  findRedisServer,
-  startPostgres,
-  startRedis,
-  type TestServer,
-} from './test-servers.test-helpers.js';
 
 /** Runs one check through a HealthChecker, as a user would, and returns its result. */
 async function runOne(check: Parameters<HealthChecker['register']>[1], timeoutMs = 5000) {

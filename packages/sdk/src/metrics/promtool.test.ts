@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { METRIC_DEFINITIONS } from '@agentlens/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithTool, findExecutable } from '../../../../test-support/require-tool.js';
 import { type Agentlens, createAgentlens } from '../agentlens.js';
 import type { MetricsServer } from '../http/server.js';
 import { recordEveryFamily } from '../test-support/record-everything.test-helpers.js';
-import { describeWithTool, findExecutable } from '../test-support/require-tool.test-helpers.js';
 
 const promtool = findExecutable('promtool');
 

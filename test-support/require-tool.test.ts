@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findExecutable, isCi, requireTool } from './require-tool.test-helpers.js';
+import { findExecutable, isCi, requireTool } from './require-tool.js';
 
 const missing = { name: 'promtool', found: false, debianPackage: 'prometheus' };
 

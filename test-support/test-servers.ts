@@ -9,7 +9,7 @@ import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findExecutable } from '../test-support/require-tool.test-helpers.js';
+import { findExecutable } from './require-tool.js';
 
 const HOST = '127.0.0.1';
 const START_TIMEOUT_MS = 20_000;
