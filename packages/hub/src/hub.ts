@@ -7,6 +7,7 @@ import {
   encodingOf,
   grpcCodeOf,
   HubError,
+  Ingestor,
   isLoopbackHost,
   OTLP_PATHS,
   registerOtlpRoutes,
@@ -32,6 +33,11 @@ export interface HubOptions {
   readonly token?: string;
   /** Largest accepted body, checked before and after decompression. Default 20 MiB. */
   readonly bodyLimitBytes?: number;
+  /**
+   * Spans and log records waiting for the store at most; past it, ingest answers 429 with
+   * `Retry-After`. Default 50 000.
+   */
+  readonly maxQueuedItems?: number;
   /** Log requests and failures with pino (fastify's logger). Default false. */
   readonly logger?: boolean;
 }
@@ -148,7 +154,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     if (!ready) throw new HubError(503, 'unavailable', 'the hub is shutting down', 1);
     return reply.send({ status: 'ready' });
   });
-  registerOtlpRoutes(app, { store, prices: new PriceCatalog(), bodyLimitBytes });
+  const ingestor = new Ingestor({
+    store,
+    prices: new PriceCatalog(),
+    ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
+  });
+  registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes });
 
   try {
     await app.listen({ port, host });
@@ -168,6 +179,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         ready = false;
         try {
           await app.close();
+          await ingestor.close();
         } finally {
           if (ownsStore) await store.close();
         }

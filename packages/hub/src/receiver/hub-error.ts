@@ -10,8 +10,14 @@ export class HubError extends Error {
   readonly code: string;
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
-    super(message);
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    retryAfterSeconds?: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
     this.status = status;
     this.code = code;
     this.retryAfterSeconds = retryAfterSeconds;

@@ -1,18 +1,9 @@
 import { Readable } from 'node:stream';
-import type { PriceCatalog, SpanRecord } from '@agentlens/core';
-import { normalizeSpan } from '@agentlens/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
-import {
-  decodeLogs,
-  decodeMetrics,
-  decodeTraces,
-  encodeExportResponse,
-  OtlpDecodeError,
-} from '../otlp/index.js';
-import type { Store } from '../store/index.js';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
+import { encodeExportResponse } from '../otlp/index.js';
 import { HubError } from './hub-error.js';
-import { toLogRecord } from './log-record.js';
+import type { IngestFn } from './ingestor.js';
 import { readBody } from './read-body.js';
 
 /** The OTLP/HTTP paths and the signal each carries. */
@@ -59,22 +50,8 @@ function isGzip(contentEncoding: string | undefined): boolean {
 
 /** What the OTLP handlers need from the hub. */
 export interface OtlpRouteOptions {
-  readonly store: Store;
-  readonly prices: PriceCatalog;
+  readonly ingest: IngestFn;
   readonly bodyLimitBytes: number;
-}
-
-function partialOf(rejected: number, reason: string | undefined): PartialSuccess | undefined {
-  return rejected > 0 ? { rejected, errorMessage: reason ?? '' } : undefined;
-}
-
-async function stored(write: Promise<void>, request: FastifyRequest): Promise<void> {
-  try {
-    await write;
-  } catch (error) {
-    request.log.warn({ err: error }, 'store write failed; asking the sender to retry');
-    throw new HubError(503, 'unavailable', 'the store could not commit the batch; retry later', 1);
-  }
 }
 
 /**
@@ -82,7 +59,7 @@ async function stored(write: Promise<void>, request: FastifyRequest): Promise<vo
  * A 2xx is sent only after the store has committed the batch.
  */
 export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
-  const { store, prices, bodyLimitBytes } = options;
+  const { ingest, bodyLimitBytes } = options;
 
   // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
   app.removeAllContentTypeParsers();
@@ -99,27 +76,7 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
     }
     const body =
       request.body instanceof Readable ? await readBody(request.body, gzip, bodyLimitBytes) : Buffer.alloc(0);
-
-    let partial: PartialSuccess | undefined;
-    try {
-      if (signal === 'traces') {
-        const decoded = decodeTraces(body, encoding);
-        const records: SpanRecord[] = decoded.spans.map((span) => normalizeSpan(span, { prices }));
-        if (records.length > 0) await stored(store.writeSpans(records), request);
-        partial = partialOf(decoded.rejected, decoded.rejectReason);
-      } else if (signal === 'logs') {
-        const decoded = decodeLogs(body, encoding);
-        if (decoded.logs.length > 0) await stored(store.writeLogs(decoded.logs.map(toLogRecord)), request);
-        partial = partialOf(decoded.rejected, decoded.rejectReason);
-      } else {
-        // Metric points are decoded and acknowledged but not stored yet.
-        const decoded = decodeMetrics(body, encoding);
-        partial = partialOf(decoded.rejected, decoded.rejectReason);
-      }
-    } catch (error) {
-      if (error instanceof OtlpDecodeError) throw new HubError(400, 'bad_request', error.message);
-      throw error;
-    }
+    const partial = await ingest(signal, body, encoding);
     return reply
       .code(200)
       .type(encoding === 'json' ? 'application/json' : 'application/x-protobuf')

@@ -1,0 +1,294 @@
+import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
+import { normalizeSpan } from '@agentlens/core';
+import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
+import { decodeLogs, decodeMetrics, decodeTraces, OtlpDecodeError } from '../otlp/index.js';
+import type { Store } from '../store/index.js';
+import { HubError } from './hub-error.js';
+import { toLogRecord } from './log-record.js';
+
+/**
+ * Takes one OTLP export request (the raw, decompressed body) and resolves once everything valid
+ * in it is committed to the store, with the partial success to report (undefined when nothing was
+ * rejected). Rejects only with a {@link HubError}: 400 when the body cannot be decoded, 429 when
+ * the ingest queue is full, 503 when the store failed or the hub is stopping (both with
+ * `retryAfterSeconds`). Nothing of a rejected request is stored. The HTTP and gRPC receivers both
+ * call this, so both answer the same way.
+ */
+export type IngestFn = (
+  signal: OtlpSignal,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+) => Promise<PartialSuccess | undefined>;
+
+/** Why items or requests were turned away, as the hub's own metrics label them. */
+export type RejectReason = 'invalid' | 'malformed' | 'overloaded' | 'store_failed' | 'stopping';
+
+/** Callbacks for the hub's own metrics. They must not throw; the ingestor does not catch them. */
+export interface IngestObserver {
+  /** Items (spans, log records, data points) committed, or, for metrics, accepted. */
+  accepted(signal: OtlpSignal, items: number): void;
+  /** Items refused, by reason; for a whole-request refusal, every item it carried (if known). */
+  rejected(signal: OtlpSignal, reason: RejectReason, items: number): void;
+  /** One store transaction: how long it took and how many items it carried. */
+  wrote(signal: 'traces' | 'logs', seconds: number, items: number, ok: boolean): void;
+}
+
+export interface IngestorOptions {
+  readonly store: Store;
+  readonly prices: PriceCatalog;
+  /**
+   * Spans and log records decoded but not yet committed, at most. Past it, requests get 429 with
+   * `Retry-After` instead of growing memory; a request alone in the queue is always taken, however
+   * large (the body limit bounds it). Default 50 000.
+   */
+  readonly maxQueuedItems?: number;
+  /** Items per store transaction at most when several requests are committed together. Default 20 000. */
+  readonly maxBatchItems?: number;
+  readonly observer?: IngestObserver;
+}
+
+interface WriteJob {
+  readonly signal: 'traces' | 'logs';
+  readonly spans: SpanRecord[];
+  readonly logs: LogRecord[];
+  readonly size: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const DEFAULT_MAX_QUEUED_ITEMS = 50_000;
+const DEFAULT_MAX_BATCH_ITEMS = 20_000;
+const RETRY_AFTER_SECONDS = 1;
+
+const NO_OBSERVER: IngestObserver = {
+  accepted() {},
+  rejected() {},
+  wrote() {},
+};
+
+/**
+ * The ingest path both receivers share: decode, normalize, queue, commit.
+ *
+ * Writes are group-committed: requests that arrive while a transaction runs are queued and
+ * committed together in the next one, so a durable commit (an fsync in SQLite) is paid once per
+ * group instead of once per request. The queue is bounded by items; a full queue answers 429 and
+ * never drops anything it already took. A request's promise resolves only after the transaction
+ * that holds its items has committed.
+ */
+export class Ingestor {
+  readonly #store: Store;
+  readonly #prices: PriceCatalog;
+  readonly #maxQueued: number;
+  readonly #maxBatch: number;
+  readonly #observer: IngestObserver;
+  readonly #queue: WriteJob[] = [];
+  #queuedItems = 0;
+  #flushScheduled = false;
+  #writing: Promise<void> | undefined;
+  #stopping = false;
+
+  constructor(options: IngestorOptions) {
+    this.#store = options.store;
+    this.#prices = options.prices;
+    this.#maxQueued = options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS;
+    this.#maxBatch = options.maxBatchItems ?? DEFAULT_MAX_BATCH_ITEMS;
+    if (!Number.isInteger(this.#maxQueued) || this.#maxQueued < 1) {
+      throw new RangeError(`maxQueuedItems must be a positive integer, got ${String(this.#maxQueued)}`);
+    }
+    if (!Number.isInteger(this.#maxBatch) || this.#maxBatch < 1) {
+      throw new RangeError(`maxBatchItems must be a positive integer, got ${String(this.#maxBatch)}`);
+    }
+    this.#observer = options.observer ?? NO_OBSERVER;
+  }
+
+  /** Spans and log records taken but not yet committed. */
+  get queuedItems(): number {
+    return this.#queuedItems;
+  }
+
+  /** The queue's bound, {@link IngestorOptions.maxQueuedItems}. */
+  get capacity(): number {
+    return this.#maxQueued;
+  }
+
+  /** See {@link IngestFn}. */
+  readonly ingest: IngestFn = async (signal, body, encoding) => {
+    if (this.#stopping) {
+      this.#observer.rejected(signal, 'stopping', 0);
+      throw new HubError(503, 'unavailable', 'the hub is shutting down', RETRY_AFTER_SECONDS);
+    }
+    let decoded: {
+      spans?: SpanRecord[];
+      logs?: LogRecord[];
+      points: number;
+      rejected: number;
+      reason?: string;
+    };
+    try {
+      decoded = this.#decode(signal, body, encoding);
+    } catch (error) {
+      if (error instanceof OtlpDecodeError) {
+        this.#observer.rejected(signal, 'malformed', 0);
+        throw new HubError(400, 'bad_request', error.message);
+      }
+      throw error;
+    }
+    if (decoded.rejected > 0) this.#observer.rejected(signal, 'invalid', decoded.rejected);
+    const partial =
+      decoded.rejected > 0 ? { rejected: decoded.rejected, errorMessage: decoded.reason ?? '' } : undefined;
+    if (signal === 'metrics') {
+      // Metric points are decoded, counted and acknowledged; the store does not keep them.
+      this.#observer.accepted(signal, decoded.points);
+      return partial;
+    }
+    const spans = decoded.spans ?? [];
+    const logs = decoded.logs ?? [];
+    const size = spans.length + logs.length;
+    if (size === 0) return partial;
+    await this.#enqueue(signal, spans, logs, size);
+    this.#observer.accepted(signal, size);
+    return partial;
+  };
+
+  #decode(
+    signal: OtlpSignal,
+    body: Uint8Array,
+    encoding: OtlpEncoding,
+  ): { spans?: SpanRecord[]; logs?: LogRecord[]; points: number; rejected: number; reason?: string } {
+    if (signal === 'traces') {
+      const result = decodeTraces(body, encoding);
+      const spans: SpanRecord[] = [];
+      let rejected = result.rejected;
+      let reason = result.rejectReason;
+      for (const span of result.spans) {
+        try {
+          spans.push(normalizeSpan(span, { prices: this.#prices }));
+        } catch (error) {
+          // The normalizer takes any decoded span; should it ever throw, only that span is lost.
+          rejected++;
+          reason ??= `span ${span.spanId}: ${error instanceof Error ? error.message : String(error)}`;
+        }
+      }
+      return { spans, points: 0, rejected, ...(reason === undefined ? {} : { reason }) };
+    }
+    if (signal === 'logs') {
+      const result = decodeLogs(body, encoding);
+      return {
+        logs: result.logs.map(toLogRecord),
+        points: 0,
+        rejected: result.rejected,
+        ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
+      };
+    }
+    const result = decodeMetrics(body, encoding);
+    return {
+      points: result.points.length,
+      rejected: result.rejected,
+      ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
+    };
+  }
+
+  #enqueue(signal: 'traces' | 'logs', spans: SpanRecord[], logs: LogRecord[], size: number): Promise<void> {
+    if (this.#queuedItems > 0 && this.#queuedItems + size > this.#maxQueued) {
+      this.#observer.rejected(signal, 'overloaded', size);
+      return Promise.reject(
+        new HubError(
+          429,
+          'overloaded',
+          `the ingest queue is full (${this.#queuedItems} of ${this.#maxQueued} items waiting for the store); retry later`,
+          RETRY_AFTER_SECONDS,
+        ),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ signal, spans, logs, size, resolve, reject });
+      this.#queuedItems += size;
+      this.#scheduleFlush();
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled || this.#writing !== undefined) return;
+    this.#flushScheduled = true;
+    // setImmediate, not a microtask: requests whose bytes already arrived are parsed first and
+    // join this transaction.
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#writing = this.#flush().finally(() => {
+        this.#writing = undefined;
+        if (this.#queue.length > 0) this.#scheduleFlush();
+      });
+    });
+  }
+
+  /** Commits the jobs at the head of the queue that share a signal, up to the batch size. */
+  async #flush(): Promise<void> {
+    const first = this.#queue[0];
+    if (first === undefined) return;
+    const group: WriteJob[] = [];
+    let items = 0;
+    while (group.length < this.#queue.length) {
+      const job = this.#queue[group.length] as WriteJob;
+      if (job.signal !== first.signal || (group.length > 0 && items + job.size > this.#maxBatch)) break;
+      group.push(job);
+      items += job.size;
+    }
+    this.#queue.splice(0, group.length);
+    try {
+      const ok = await this.#write(first.signal, group, items);
+      if (!ok && group.length > 1) {
+        // One bad request must not fail the others it was grouped with: retry each alone.
+        for (const job of group) await this.#write(job.signal, [job], job.size);
+      }
+    } finally {
+      this.#queuedItems -= items;
+    }
+  }
+
+  /** Writes jobs in one transaction; settles them; false when the store refused the batch. */
+  async #write(signal: 'traces' | 'logs', jobs: WriteJob[], items: number): Promise<boolean> {
+    const started = performance.now();
+    try {
+      if (signal === 'traces') {
+        await this.#store.writeSpans(
+          jobs.length === 1 ? (jobs[0] as WriteJob).spans : jobs.flatMap((j) => j.spans),
+        );
+      } else {
+        await this.#store.writeLogs(
+          jobs.length === 1 ? (jobs[0] as WriteJob).logs : jobs.flatMap((j) => j.logs),
+        );
+      }
+    } catch (error) {
+      this.#observer.wrote(signal, (performance.now() - started) / 1000, items, false);
+      if (jobs.length > 1) return false;
+      this.#observer.rejected(signal, 'store_failed', items);
+      (jobs[0] as WriteJob).reject(
+        new HubError(
+          503,
+          'unavailable',
+          'the store could not commit the batch; retry later',
+          RETRY_AFTER_SECONDS,
+          {
+            cause: error,
+          },
+        ),
+      );
+      return true;
+    }
+    this.#observer.wrote(signal, (performance.now() - started) / 1000, items, true);
+    for (const job of jobs) job.resolve();
+    return true;
+  }
+
+  /**
+   * Refuses new requests (503) and resolves once every queued write has been committed or
+   * failed. Idempotent.
+   */
+  async close(): Promise<void> {
+    this.#stopping = true;
+    while (this.#writing !== undefined || this.#flushScheduled || this.#queue.length > 0) {
+      if (this.#writing !== undefined) await this.#writing;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
