@@ -7,6 +7,7 @@ import {
   METRIC_DEFINITIONS,
   namingProblems,
 } from './catalog.js';
+import { HUB_METRIC_CATALOG } from './hub-catalog.js';
 import { renderMetricsReference } from './metrics-reference.js';
 
 describe('metric catalog', () => {
@@ -107,5 +108,21 @@ describe('metric catalog', () => {
       expect(row, d.name).toBeDefined();
       for (const label of d.labelNames) expect(row).toContain(`\`${label}\``);
     }
+  });
+});
+
+describe('HUB_METRIC_CATALOG', () => {
+  it.each(Object.entries(HUB_METRIC_CATALOG))(
+    '%s follows the Prometheus naming rules',
+    (_key, definition) => {
+      expect(namingProblems(definition)).toEqual([]);
+      expect(definition.name.startsWith('agentlens_hub_')).toBe(true);
+    },
+  );
+
+  it('shares no name with the SDK catalog', () => {
+    const sdkNames = new Set(METRIC_DEFINITIONS.map((d) => d.name));
+    for (const definition of Object.values(HUB_METRIC_CATALOG))
+      expect(sdkNames.has(definition.name)).toBe(false);
   });
 });

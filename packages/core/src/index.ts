@@ -34,6 +34,8 @@ export {
   PriceCatalog,
   parsePriceOverrides,
 } from './cost/index.js';
+export type { HubMetricKey } from './hub-catalog.js';
+export { HUB_METRIC_CATALOG, STORE_WRITE_BUCKETS } from './hub-catalog.js';
 export type { LatencyHistogramData } from './latency-histogram.js';
 export {
   LATENCY_BUCKET_COUNT,

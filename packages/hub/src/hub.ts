@@ -1,6 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { PriceCatalog } from '@agentlens/core';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerApiRoutes } from './api/api-routes.js';
+import type { HubStatusResponse } from './api/api-types.js';
+import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import {
   BearerCheck,
   encodeRpcStatus,
@@ -12,8 +15,9 @@ import {
   OTLP_PATHS,
   registerOtlpRoutes,
 } from './receiver/index.js';
-import type { Store } from './store/index.js';
+import type { RetentionPolicy, Store } from './store/index.js';
 import { SqliteStore } from './store/index.js';
+import { HUB_VERSION } from './version.js';
 
 /** Options of {@link createHub}; each falls back to its environment variable, then a default. */
 export interface HubOptions {
@@ -38,8 +42,23 @@ export interface HubOptions {
    * `Retry-After`. Default 50 000.
    */
   readonly maxQueuedItems?: number;
+  /**
+   * What the background retention pass removes (by age, by size, or both), and how often it runs.
+   * Default: nothing is removed.
+   */
+  readonly retention?: HubRetentionOptions;
   /** Log requests and failures with pino (fastify's logger). Default false. */
   readonly logger?: boolean;
+}
+
+/** {@link HubOptions.retention}. */
+export interface HubRetentionOptions {
+  /** Remove traces and logs older than this, in milliseconds. */
+  readonly maxAgeMs?: number;
+  /** Remove the oldest traces and logs while the store is larger than this, in bytes. */
+  readonly maxBytes?: number;
+  /** How often the pass runs, in milliseconds; it also runs once at start. Default 60 000. */
+  readonly intervalMs?: number;
 }
 
 /** A running hub. */
@@ -47,13 +66,39 @@ export interface Hub {
   /** Base URL, e.g. `http://127.0.0.1:4318`; OTLP exporters post to `${url}/v1/traces`. */
   readonly url: string;
   readonly store: Store;
-  /** Stops accepting requests, finishes those in flight, then closes the store if the hub opened it. */
+  /**
+   * Runs one retention pass now with the configured limits (no-op without any) and resolves with
+   * what it removed; passes never overlap.
+   */
+  applyRetention(): Promise<void>;
+  /**
+   * Stops accepting requests, commits what the ingest queue holds, then closes the store if the
+   * hub opened it.
+   */
   close(): Promise<void>;
 }
 
 const DEFAULT_PORT = 4318;
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
+const DEFAULT_RETENTION_INTERVAL_MS = 60_000;
+/** Paths open without the token: a probe reveals only up or down, so a kubelet can call it. */
+const PROBE_PATHS = new Set(['/healthz', '/readyz']);
+
+function checkRetention(retention: HubRetentionOptions | undefined): void {
+  if (retention === undefined) return;
+  for (const [name, value] of Object.entries(retention)) {
+    if (value !== undefined && !(Number.isFinite(value) && (value as number) > 0)) {
+      throw new RangeError(`retention.${name} must be a positive number, got ${String(value)}`);
+    }
+  }
+}
+
+function storeKind(store: Store): string {
+  if (store instanceof SqliteStore) return 'sqlite';
+  const name = store.constructor?.name ?? 'custom';
+  return name === 'PostgresStore' ? 'postgres' : name;
+}
 
 function resolveToken(option: string | undefined): string | undefined {
   if (option !== undefined) {
@@ -114,22 +159,43 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     );
   }
 
+  checkRetention(options.retention);
+
   const ownsStore = options.store === undefined;
   const store =
     options.store ?? new SqliteStore(options.dbPath === undefined ? {} : { path: options.dbPath });
+  const startedAt = new Date();
   let ready = true;
+  let queueItems = () => 0;
+  const metrics = new HubMetrics({
+    version: HUB_VERSION,
+    storeKind: storeKind(store),
+    queueItems: () => queueItems(),
+    queueCapacity: options.maxQueuedItems ?? 50_000,
+    databaseSizeBytes: () => store.sizeBytes(),
+  });
+  const ingestor = new Ingestor({
+    store,
+    prices: new PriceCatalog(),
+    observer: metrics.observer,
+    ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
+  });
+  queueItems = () => ingestor.queuedItems;
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
   const bearer = token === undefined ? undefined : new BearerCheck(token);
   if (bearer !== undefined) {
-    const probes = new Set(['/healthz', '/readyz']);
     app.addHook('onRequest', async (request) => {
-      if (probes.has(request.url.split('?')[0] ?? '')) return;
+      if (PROBE_PATHS.has(request.url.split('?')[0] ?? '')) return;
       if (!bearer.matches(request.headers.authorization)) {
         throw new HubError(401, 'unauthorized', 'missing or wrong bearer token');
       }
     });
   }
+  app.addHook('onResponse', async (request, reply) => {
+    const signal = OTLP_PATHS[request.url.split('?', 1)[0] ?? ''];
+    if (signal !== undefined) metrics.request('http', signal, outcomeOfStatus(reply.statusCode));
+  });
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const hubError = toHubError(error);
@@ -154,12 +220,52 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     if (!ready) throw new HubError(503, 'unavailable', 'the hub is shutting down', 1);
     return reply.send({ status: 'ready' });
   });
-  const ingestor = new Ingestor({
-    store,
-    prices: new PriceCatalog(),
-    ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
+  app.get('/metrics', async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
   });
   registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes });
+
+  const retention = options.retention;
+  const policy: RetentionPolicy | undefined =
+    retention?.maxAgeMs === undefined && retention?.maxBytes === undefined
+      ? undefined
+      : {
+          ...(retention.maxAgeMs === undefined ? {} : { maxAgeMs: retention.maxAgeMs }),
+          ...(retention.maxBytes === undefined ? {} : { maxBytes: retention.maxBytes }),
+        };
+  let retentionRun: Promise<void> | undefined;
+  const applyRetention = (): Promise<void> => {
+    if (policy === undefined || !ready) return Promise.resolve();
+    retentionRun ??= store
+      .applyRetention(policy)
+      .then(
+        (result) => metrics.retention(result),
+        (error: unknown) =>
+          app.log.error({ err: error }, 'retention failed; it runs again at the next interval'),
+      )
+      .finally(() => {
+        retentionRun = undefined;
+      });
+    return retentionRun;
+  };
+
+  let httpUrl = '';
+  const status = async (): Promise<HubStatusResponse> => ({
+    version: HUB_VERSION,
+    startedAt: startedAt.toISOString(),
+    uptimeSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    store: { kind: storeKind(store), sizeBytes: await store.sizeBytes() },
+    ingest: {
+      queuedItems: ingestor.queuedItems,
+      capacity: ingestor.capacity,
+      received: { ...metrics.received },
+      rejected: { ...metrics.rejected },
+    },
+    listeners: { http: httpUrl, grpc: null },
+    retention: { maxAgeMs: policy?.maxAgeMs ?? null, maxBytes: policy?.maxBytes ?? null },
+  });
+  registerApiRoutes(app, { store, status });
 
   try {
     await app.listen({ port, host });
@@ -169,17 +275,30 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   }
   const address = app.server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  httpUrl = `http://${shownHost}:${address.port}`;
   let closing: Promise<void> | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
+  if (policy !== undefined) {
+    void applyRetention();
+    retentionTimer = setInterval(
+      () => void applyRetention(),
+      retention?.intervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
+    );
+    retentionTimer.unref();
+  }
 
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: httpUrl,
     store,
+    applyRetention,
     close() {
       closing ??= (async () => {
         ready = false;
+        clearInterval(retentionTimer);
         try {
           await app.close();
           await ingestor.close();
+          await retentionRun;
         } finally {
           if (ownsStore) await store.close();
         }

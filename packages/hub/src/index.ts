@@ -1,6 +1,17 @@
-// The hub's public surface so far: createHub with the OTLP/HTTP receiver, storage and OTLP
-// decoding. gRPC, the query API and PostgreSQL come next (issue 4).
-export type { Hub, HubOptions } from './hub.js';
+// The hub's public surface: createHub (OTLP receiver, query API, its own /metrics), the stores,
+// and OTLP decoding. The query API's typed client is the separate entry `@agentlens/hub/client`.
+export type {
+  ApiErrorBody,
+  HubStatusResponse,
+  LogsResponse,
+  ServicesResponse,
+  StatsResponse,
+  TimeseriesResponse,
+  TraceResponse,
+  TracesResponse,
+} from './api/api-types.js';
+export { parseByteSize, parseDuration } from './api/duration.js';
+export type { Hub, HubOptions, HubRetentionOptions } from './hub.js';
 export { createHub } from './hub.js';
 export type {
   LogsDecodeResult,
@@ -42,3 +53,4 @@ export type {
   TraceSummary,
 } from './store/index.js';
 export { DEFAULT_SQLITE_PATH, SqliteStore } from './store/index.js';
+export { HUB_VERSION } from './version.js';

@@ -1,0 +1,81 @@
+/**
+ * The bodies the query API answers with. Shared by the routes and the typed client, so the API
+ * has one description. Type-only imports: this module must stay free of Node built-ins (the
+ * client bundles it for the browser).
+ */
+import type { LogRecord } from '@agentlens/core';
+import type {
+  OverviewStats,
+  ServiceSummary,
+  StatsGroup,
+  StatsKind,
+  TimeseriesSet,
+  TimeWindow,
+  TraceDetail,
+  TracePage,
+} from '../store/store.js';
+
+/** Every error off the OTLP paths: `{ "error": { "code", "message" } }` with an HTTP status. */
+export interface ApiErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+/** `GET /api/services`. */
+export interface ServicesResponse {
+  readonly services: ServiceSummary[];
+}
+
+/** `GET /api/traces`: a page of the trace list. */
+export type TracesResponse = TracePage;
+
+/** `GET /api/traces/{traceId}`: the span tree's spans with every attribute, event and link, and the logs. */
+export type TraceResponse = TraceDetail;
+
+/** `GET /api/stats/{kind}`: figures per group over a window. */
+export interface StatsResponse<K extends StatsKind = StatsKind> {
+  readonly kind: K;
+  /** The window the figures cover, Unix milliseconds, `[fromMs, toMs)`. */
+  readonly window: TimeWindow;
+  /** `overview`: exactly one group, an {@link OverviewStats}. */
+  readonly groups: K extends 'overview' ? [OverviewStats] : StatsGroup[];
+}
+
+/** `GET /api/timeseries`. */
+export interface TimeseriesResponse extends TimeseriesSet {
+  readonly window: TimeWindow;
+}
+
+/** `GET /api/logs`: newest first. */
+export interface LogsResponse {
+  readonly logs: LogRecord[];
+}
+
+/** `GET /api/hub`: the hub's own state, for the UI's health page and `agentlens monitor`. */
+export interface HubStatusResponse {
+  readonly version: string;
+  /** ISO 8601. */
+  readonly startedAt: string;
+  readonly uptimeSeconds: number;
+  readonly store: {
+    /** `sqlite` or `postgres`, or the class name of a store given by the embedder. */
+    readonly kind: string;
+    readonly sizeBytes: number;
+  };
+  readonly ingest: {
+    /** Spans and log records waiting for the store. */
+    readonly queuedItems: number;
+    readonly capacity: number;
+    /** Items committed (spans, log records) or accepted (metric points) since start, by signal. */
+    readonly received: { readonly traces: number; readonly logs: number; readonly metrics: number };
+    /** Items and requests refused since start, by reason (`invalid`, `malformed`, `overloaded`, ...). */
+    readonly rejected: Readonly<Record<string, number>>;
+  };
+  readonly listeners: {
+    /** OTLP/HTTP and the API. */
+    readonly http: string;
+    /** OTLP/gRPC, or null when it is off. */
+    readonly grpc: string | null;
+  };
+  /** Retention in force; null fields mean no limit. */
+  readonly retention: { readonly maxAgeMs: number | null; readonly maxBytes: number | null };
+}

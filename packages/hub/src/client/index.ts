@@ -1,0 +1,33 @@
+// `@agentlens/hub/client`: the typed client of the query API (fetch only, browser-safe).
+export type {
+  ApiErrorBody,
+  HubStatusResponse,
+  LogsResponse,
+  ServicesResponse,
+  StatsResponse,
+  TimeseriesResponse,
+  TraceResponse,
+  TracesResponse,
+} from '../api/api-types.js';
+export type {
+  OverviewStats,
+  ServiceSummary,
+  StatsGroup,
+  StatsKind,
+  Timeseries,
+  TimeseriesGroupBy,
+  TimeseriesMeasure,
+  TimeseriesPoint,
+  TimeWindow,
+  TokenTotals,
+  TraceDetail,
+  TraceSummary,
+} from '../store/store.js';
+export type {
+  HubClientOptions,
+  LogQuery,
+  TimeseriesQuery,
+  TraceListQuery,
+  WindowQuery,
+} from './hub-client.js';
+export { HubApiError, HubClient } from './hub-client.js';
