@@ -8,12 +8,14 @@ import {
   BearerCheck,
   encodeRpcStatus,
   encodingOf,
+  type GrpcReceiver,
   grpcCodeOf,
   HubError,
   Ingestor,
   isLoopbackHost,
   OTLP_PATHS,
   registerOtlpRoutes,
+  startGrpcReceiver,
 } from './receiver/index.js';
 import type { RetentionPolicy, Store } from './store/index.js';
 import { SqliteStore } from './store/index.js';
@@ -23,7 +25,12 @@ import { HUB_VERSION } from './version.js';
 export interface HubOptions {
   /** OTLP/HTTP port. Default 4318; 0 picks a free port (see {@link Hub.url}). */
   readonly port?: number;
-  /** Address to bind. Default `127.0.0.1`; any non-loopback address requires a token. */
+  /**
+   * OTLP/gRPC port (4317 is the standard one); 0 picks a free port; null or absent: no gRPC
+   * listener. `agentlens serve` turns it on at 4317.
+   */
+  readonly grpcPort?: number | null;
+  /** Address to bind (HTTP and gRPC). Default `127.0.0.1`; any non-loopback address requires a token. */
   readonly host?: string;
   /** Where data goes. Default a {@link SqliteStore} at `dbPath`, owned and closed by the hub. */
   readonly store?: Store;
@@ -65,6 +72,8 @@ export interface HubRetentionOptions {
 export interface Hub {
   /** Base URL, e.g. `http://127.0.0.1:4318`; OTLP exporters post to `${url}/v1/traces`. */
   readonly url: string;
+  /** The OTLP/gRPC endpoint, e.g. `http://127.0.0.1:4317`; null when gRPC is off. */
+  readonly grpcUrl: string | null;
   readonly store: Store;
   /**
    * Runs one retention pass now with the configured limits (no-op without any) and resolves with
@@ -146,6 +155,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`port must be an integer from 0 to 65535, got ${String(port)}`);
+  }
+  const grpcPort = options.grpcPort ?? null;
+  if (grpcPort !== null && (!Number.isInteger(grpcPort) || grpcPort < 0 || grpcPort > 65_535)) {
+    throw new RangeError(`grpcPort must be an integer from 0 to 65535, got ${String(grpcPort)}`);
   }
   const host = options.host ?? DEFAULT_HOST;
   const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
@@ -251,6 +264,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   };
 
   let httpUrl = '';
+  let grpcUrl: string | null = null;
   const status = async (): Promise<HubStatusResponse> => ({
     version: HUB_VERSION,
     startedAt: startedAt.toISOString(),
@@ -262,20 +276,42 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       received: { ...metrics.received },
       rejected: { ...metrics.rejected },
     },
-    listeners: { http: httpUrl, grpc: null },
+    listeners: { http: httpUrl, grpc: grpcUrl },
     retention: { maxAgeMs: policy?.maxAgeMs ?? null, maxBytes: policy?.maxBytes ?? null },
   });
   registerApiRoutes(app, { store, status });
 
+  let grpc: GrpcReceiver | undefined;
   try {
     await app.listen({ port, host });
+    if (grpcPort !== null) {
+      grpc = await startGrpcReceiver({
+        host,
+        port: grpcPort,
+        maxMessageBytes: bodyLimitBytes,
+        ...(bearer === undefined ? {} : { bearer }),
+        ingest: async (signal, body, encoding) => {
+          try {
+            const partial = await ingestor.ingest(signal, body, encoding);
+            metrics.request('grpc', signal, 'ok');
+            return partial;
+          } catch (error) {
+            metrics.request('grpc', signal, outcomeOfStatus(error instanceof HubError ? error.status : 500));
+            throw error;
+          }
+        },
+        onError: (error) => app.log.error({ err: error }, 'gRPC export failed'),
+      });
+    }
   } catch (error) {
+    await app.close();
     if (ownsStore) await store.close();
     throw error;
   }
   const address = app.server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   httpUrl = `http://${shownHost}:${address.port}`;
+  grpcUrl = grpc === undefined ? null : `http://${shownHost}:${grpc.port}`;
   let closing: Promise<void> | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
   if (policy !== undefined) {
@@ -289,6 +325,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
 
   return {
     url: httpUrl,
+    grpcUrl,
     store,
     applyRetention,
     close() {
@@ -296,7 +333,8 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         ready = false;
         clearInterval(retentionTimer);
         try {
-          await app.close();
+          // Both listeners stop taking requests and finish those in hand before the queue drains.
+          await Promise.all([app.close(), grpc?.close()]);
           await ingestor.close();
           await retentionRun;
         } finally {

@@ -1,4 +1,6 @@
 export { BearerCheck, isLoopbackHost } from './auth.js';
+export type { GrpcReceiver, GrpcReceiverOptions } from './grpc-receiver.js';
+export { encodeRetryStatus, OTLP_GRPC_SERVICES, startGrpcReceiver } from './grpc-receiver.js';
 export { HubError } from './hub-error.js';
 export type { IngestFn, IngestObserver, IngestorOptions, RejectReason } from './ingestor.js';
 export { Ingestor } from './ingestor.js';
