@@ -22,6 +22,8 @@ export type Attributes = Record<string, AttributeValue>;
 export interface OtlpScope {
   readonly name: string;
   readonly version: string;
+  /** The scope's own attributes; absent when it has none. */
+  readonly attributes?: Attributes;
 }
 
 export interface OtlpSpanEvent {
@@ -149,6 +151,8 @@ export interface SpanRecord {
   readonly scope: OtlpScope;
   readonly events: readonly OtlpSpanEvent[];
   readonly links: readonly OtlpSpanLink[];
+  /** The W3C `tracestate` the span was exported with; absent when it had none. */
+  readonly traceState?: string;
 }
 
 /** The GenAI columns of a `SpanRecord`. */

@@ -54,9 +54,15 @@ export interface HubOptions {
    * Default: nothing is removed.
    */
   readonly retention?: HubRetentionOptions;
-  /** Log requests and failures with pino (fastify's logger). Default false. */
-  readonly logger?: boolean;
+  /**
+   * The hub's own log (pino, JSON lines on stderr): `warn` shows refused batches and store
+   * failures, `info` every request too. Default `silent`, as a library should be.
+   */
+  readonly logLevel?: HubLogLevel;
 }
+
+/** pino's levels, as {@link HubOptions.logLevel} takes them. */
+export type HubLogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** {@link HubOptions.retention}. */
 export interface HubRetentionOptions {
@@ -195,7 +201,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   });
   queueItems = () => ingestor.queuedItems;
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: bodyLimitBytes });
+  const logLevel = options.logLevel ?? 'silent';
+  const app = Fastify({
+    logger: logLevel === 'silent' ? false : { level: logLevel, stream: process.stderr },
+    bodyLimit: bodyLimitBytes,
+  });
   const bearer = token === undefined ? undefined : new BearerCheck(token);
   if (bearer !== undefined) {
     app.addHook('onRequest', async (request) => {

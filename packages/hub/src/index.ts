@@ -11,7 +11,7 @@ export type {
   TracesResponse,
 } from './api/api-types.js';
 export { parseByteSize, parseDuration } from './api/duration.js';
-export type { Hub, HubOptions, HubRetentionOptions } from './hub.js';
+export type { Hub, HubLogLevel, HubOptions, HubRetentionOptions } from './hub.js';
 export { createHub } from './hub.js';
 export type {
   LogsDecodeResult,

@@ -367,6 +367,7 @@ function normalize(span: OtlpSpan, prices: PriceCatalog | undefined): SpanRecord
     scope: isObject(span.scope) ? span.scope : NO_SCOPE,
     events: Array.isArray(span.events) ? span.events : [],
     links: Array.isArray(span.links) ? span.links : [],
+    ...(typeof span.traceState === 'string' && span.traceState !== '' ? { traceState: span.traceState } : {}),
   };
 }
 

@@ -29,7 +29,10 @@ async function getJson(
   const response = await fetch(`${hub.url}${path}`, {
     headers: token === null ? {} : { authorization: `Bearer ${token}` },
   });
-  return { status: response.status, body: await response.json() };
+  return {
+    status: response.status,
+    body: (await response.json()) as { error: { code: string; message: string } },
+  };
 }
 
 beforeAll(async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PriceCatalog } from '@agentlens/core';
 import {
   type Context,
+  createTraceState,
   ROOT_CONTEXT,
   SpanKind,
   SpanStatusCode,
@@ -97,6 +98,11 @@ const RESOURCE = {
   'service.version': '2.0.1',
   'deployment.environment.name': 'test',
 };
+const UPSTREAM = {
+  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+  spanId: '00f067aa0ba902b7',
+  traceFlags: 1 as TraceFlags,
+};
 const LINKED = {
   traceId: '0af7651916cd43dd8448eb211c80319c',
   spanId: 'b7ad6b7169203331',
@@ -139,18 +145,30 @@ async function sendWorkload(exporters: Exporters, startMs: number): Promise<Read
     for (let run = 0; run < plan.runs; run++) {
       const fails = plan.failing.includes(run);
       const conversation = `${plan.agent}-conv-${run}`;
-      const root = tracer.startSpan(`invoke_agent ${plan.agent}`, {
-        kind: SpanKind.SERVER,
-        startTime: at(0),
-        attributes: {
-          'gen_ai.operation.name': 'invoke_agent',
-          'gen_ai.agent.name': plan.agent,
-          'gen_ai.agent.id': `${plan.agent.toLowerCase()}-1`,
-          'gen_ai.conversation.id': conversation,
-          'app.unicode': 'héllo ✓ 🚀',
-          'app.list': ['a', 'b'],
+      // The very first run continues a trace from an upstream service, with its W3C tracestate.
+      const upstream =
+        plan === PLAN[0] && run === 0
+          ? trace.setSpanContext(ROOT_CONTEXT, {
+              ...UPSTREAM,
+              traceState: createTraceState('vendor=abc,other=1'),
+            })
+          : ROOT_CONTEXT;
+      const root = tracer.startSpan(
+        `invoke_agent ${plan.agent}`,
+        {
+          kind: SpanKind.SERVER,
+          startTime: at(0),
+          attributes: {
+            'gen_ai.operation.name': 'invoke_agent',
+            'gen_ai.agent.name': plan.agent,
+            'gen_ai.agent.id': `${plan.agent.toLowerCase()}-1`,
+            'gen_ai.conversation.id': conversation,
+            'app.unicode': 'héllo ✓ 🚀',
+            'app.list': ['a', 'b'],
+          },
         },
-      });
+        upstream,
+      );
       const inRoot: Context = trace.setSpan(ROOT_CONTEXT, root);
       const chat = tracer.startSpan(
         `chat ${plan.model}`,
@@ -290,6 +308,7 @@ export function describeExportersEndToEnd(transport: Transport): void {
             resource: expect.objectContaining(RESOURCE),
             scope: { name: 'e2e-agent-app', version: '1.0.0' },
           });
+          expect(row?.traceState).toBe(span.spanContext().traceState?.serialize());
           expect(row?.attributes).toEqual(span.attributes);
           expect(row?.events).toEqual(
             span.events.map((e) => ({
@@ -326,7 +345,7 @@ export function describeExportersEndToEnd(transport: Transport): void {
             inputTokens: inputTokens(run),
             outputTokens: outputTokens(run),
           });
-          expect(price.priced).toBe(true);
+          if (!price.priced) throw new Error(`${plan.model} has no price in the dataset`);
           cost += price.usd;
         }
         expect(group).toMatchObject({

@@ -230,7 +230,10 @@ function scope(v: unknown): OtlpScope {
   const s = object(v, 'scope');
   if (s === undefined) return { name: '', version: '' };
   try {
-    return { name: string(s.name, 'name'), version: string(s.version, 'version') };
+    const name = string(s.name, 'name');
+    const version = string(s.version, 'version');
+    const attrs = attributesAt(s, 'attributes');
+    return Object.keys(attrs).length === 0 ? { name, version } : { name, version, attributes: attrs };
   } catch (err) {
     throw within(err, 'scope');
   }

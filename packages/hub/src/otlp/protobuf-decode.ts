@@ -47,6 +47,7 @@ interface PbKeyValue {
 interface PbScope {
   name: string;
   version: string;
+  attributes: PbKeyValue[];
 }
 interface PbResource {
   attributes: PbKeyValue[];
@@ -172,7 +173,10 @@ function attributes(kvs: PbKeyValue[], depth = 0): Attributes {
 }
 
 function scope(s: PbScope | null): OtlpScope {
-  return s === null ? EMPTY_SCOPE : { name: s.name, version: s.version };
+  if (s === null) return EMPTY_SCOPE;
+  return s.attributes.length === 0
+    ? { name: s.name, version: s.version }
+    : { name: s.name, version: s.version, attributes: attributes(s.attributes) };
 }
 
 /** A required id: its hex, or undefined when it has the wrong length or is all zeros. */

@@ -63,7 +63,9 @@ const TYPES: Record<string, TypeDescriptor> = {
   ArrayValue: { fields: { values: r('AnyValue', 1) } },
   KeyValueList: { fields: { values: r('KeyValue', 1) } },
   KeyValue: { fields: { key: f('string', 1), value: f('AnyValue', 2) } },
-  InstrumentationScope: { fields: { name: f('string', 1), version: f('string', 2) } },
+  InstrumentationScope: {
+    fields: { name: f('string', 1), version: f('string', 2), attributes: r('KeyValue', 3) },
+  },
   // resource.proto
   Resource: { fields: { attributes: r('KeyValue', 1) } },
   // trace.proto

@@ -10,7 +10,13 @@
  *   and referenced by id.
  * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
  */
-export const SQLITE_SCHEMA_VERSION = 1;
+export const SQLITE_SCHEMA_VERSION = 2;
+
+/** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
+export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
+  // 2: spans keep their W3C tracestate.
+  2: 'ALTER TABLE spans ADD COLUMN trace_state TEXT;',
+};
 
 export const SQLITE_SCHEMA = `
 CREATE TABLE interned (
@@ -56,6 +62,8 @@ CREATE TABLE spans (
   scope_id INTEGER NOT NULL,
   events TEXT,
   links TEXT,
+  -- Last, where ALTER TABLE ADD COLUMN puts it in a migrated database: inserts are positional.
+  trace_state TEXT,
   PRIMARY KEY (trace_id, span_id)
 );
 

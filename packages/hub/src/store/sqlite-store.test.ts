@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SpanRecord } from '@agentlens/core';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateAgentSpans } from './conformance/fixture-spans.js';
 import { runStoreConformance } from './conformance/store-conformance.js';
@@ -36,6 +38,37 @@ describe('SqliteStore', () => {
     expect(page.traces).toHaveLength(20);
     expect((await second.getTrace(spans[0]?.traceId ?? ''))?.spans).toHaveLength(5);
     await second.close();
+  });
+
+  it('migrates a version 1 database in place and keeps its data', async () => {
+    const path = tempPath();
+    const [old, ...rest] = generateAgentSpans({ traces: 2, spansPerTrace: 3, startMs: Date.UTC(2026, 0, 1) });
+    const first = new SqliteStore({ path });
+    await first.writeSpans([old as SpanRecord]);
+    await first.close();
+    // What a version 1 file looks like: no trace_state column.
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE spans DROP COLUMN trace_state');
+    raw.pragma('user_version = 1');
+    raw.close();
+    const migrated = new SqliteStore({ path });
+    const withState = { ...(rest[0] as SpanRecord), traceState: 'vendor=abc' };
+    await migrated.writeSpans([withState]);
+    expect((await migrated.getTrace(old?.traceId ?? ''))?.spans[0]).toEqual(old);
+    const found = (await migrated.getTrace(withState.traceId))?.spans.find(
+      (s) => s.spanId === withState.spanId,
+    );
+    expect(found?.traceState).toBe('vendor=abc');
+    await migrated.close();
+  });
+
+  it('refuses a database written by a newer hub', async () => {
+    const path = tempPath();
+    await new SqliteStore({ path }).close();
+    const raw = new Database(path);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => new SqliteStore({ path })).toThrow(/newer than this hub/);
   });
 
   it('rejects calls after close', async () => {

@@ -23,7 +23,7 @@ import {
   timeseriesFromRollups,
   windowMinutes,
 } from './rollup.js';
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { SQLITE_MIGRATIONS, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import type {
   LogFilter,
   OverviewStats,
@@ -123,6 +123,7 @@ interface SpanRow {
   scope_id: number;
   events: string | null;
   links: string | null;
+  trace_state: string | null;
 }
 
 interface LogRow {
@@ -174,7 +175,8 @@ const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, service, name, kind,
   status_message, category, operation, agent_name, agent_id, conversation_id, provider,
   request_model, response_model, tool_name, tool_call_id, workflow_name, input_tokens,
   output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced,
-  cost_source, error_type, aggregates_children, attributes, resource_id, scope_id, events, links`;
+  cost_source, error_type, aggregates_children, attributes, resource_id, scope_id, events, links,
+  trace_state`;
 
 const LOG_COLUMNS = `CAST(time_ns AS TEXT) AS time_ns, CAST(observed_ns AS TEXT) AS observed_ns,
   service, severity_number, severity_text, body, trace_id, span_id, attributes, resource_id, scope_id`;
@@ -241,8 +243,10 @@ export class SqliteStore implements Store {
     if (version === 0) {
       // Must precede the first table: lets retention hand freed pages back to the file system.
       db.pragma('auto_vacuum = INCREMENTAL');
-    } else if (version !== SQLITE_SCHEMA_VERSION) {
-      throw new Error(`${this.path}: schema version ${version}, this hub reads ${SQLITE_SCHEMA_VERSION}`);
+    } else if (version > SQLITE_SCHEMA_VERSION) {
+      throw new Error(
+        `${this.path}: schema version ${version} is newer than this hub (${SQLITE_SCHEMA_VERSION}); upgrade agentlens`,
+      );
     }
     db.pragma('journal_mode = WAL');
     // FULL fsyncs the WAL at every commit: a resolved write survives power loss, not only a crash
@@ -255,6 +259,13 @@ export class SqliteStore implements Store {
     if (version === 0) {
       db.transaction(() => {
         db.exec(SQLITE_SCHEMA);
+        db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
+      }).immediate();
+    } else if (version < SQLITE_SCHEMA_VERSION) {
+      db.transaction(() => {
+        for (let next = version + 1; next <= SQLITE_SCHEMA_VERSION; next++) {
+          db.exec(SQLITE_MIGRATIONS[next] as string);
+        }
         db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
       }).immediate();
     }
@@ -310,7 +321,7 @@ export class SqliteStore implements Store {
 
   #insertSpans(spans: readonly SpanRecord[]): void {
     const insert = this.#statement(
-      `INSERT OR IGNORE INTO spans VALUES (${new Array(37).fill('?').join(', ')})`,
+      `INSERT OR IGNORE INTO spans VALUES (${new Array(38).fill('?').join(', ')})`,
     );
     const pending = new Map<string, number>();
     const pendingObjects = new Map<object, number>();
@@ -359,6 +370,7 @@ export class SqliteStore implements Store {
         this.#intern(span.scope, pending, pendingObjects),
         jsonOrNull(span.events),
         jsonOrNull(span.links),
+        span.traceState === undefined || span.traceState === '' ? null : span.traceState,
       );
       // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
       if (info.changes === 0) continue;
@@ -556,6 +568,7 @@ export class SqliteStore implements Store {
       scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
       events: row.events === null ? [] : (JSON.parse(row.events) as OtlpSpanEvent[]),
       links: row.links === null ? [] : (JSON.parse(row.links) as OtlpSpanLink[]),
+      ...(row.trace_state === null ? {} : { traceState: row.trace_state }),
     };
   }
 
