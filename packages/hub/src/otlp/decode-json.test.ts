@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeLogs, decodeMetrics, decodeTraces } from './decode.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
+import { TraceRequest } from './schema.js';
 
 const utf8 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -237,5 +238,58 @@ describe('OTLP/HTTP JSON leniency', () => {
     const attrs = decodeTraces(body, 'json').spans[0]?.attributes;
     expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
     expect(JSON.stringify(attrs)).toBe('{"__proto__":"x"}');
+  });
+
+  it('keeps the scope attributes and the span tracestate, in JSON and protobuf alike', () => {
+    const request = {
+      resourceSpans: [
+        {
+          resource: { attributes: [] },
+          scopeSpans: [
+            {
+              scope: {
+                name: 'openinference.instrumentation',
+                version: '2.0',
+                attributes: [{ key: 'scope.owner', value: { stringValue: 'ml-team' } }],
+              },
+              spans: [{ traceId: TRACE, spanId: SPAN, traceState: 'vendor=abc,other=1', name: 's' }],
+            },
+          ],
+        },
+      ],
+    };
+    const protobuf = TraceRequest.encode(
+      TraceRequest.fromObject({
+        resourceSpans: [
+          {
+            scopeSpans: [
+              {
+                scope: request.resourceSpans[0]?.scopeSpans[0]?.scope,
+                spans: [
+                  {
+                    traceId: Buffer.from(TRACE, 'hex'),
+                    spanId: Buffer.from(SPAN, 'hex'),
+                    traceState: 'vendor=abc,other=1',
+                    name: 's',
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    ).finish();
+    for (const [body, encoding] of [
+      [utf8(request), 'json'],
+      [protobuf, 'protobuf'],
+    ] as const) {
+      const span = decodeTraces(body, encoding).spans[0];
+      expect(span?.scope).toEqual({
+        name: 'openinference.instrumentation',
+        version: '2.0',
+        attributes: { 'scope.owner': 'ml-team' },
+      });
+      expect(span?.traceState).toBe('vendor=abc,other=1');
+    }
   });
 });
