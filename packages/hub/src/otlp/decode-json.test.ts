@@ -292,4 +292,30 @@ describe('OTLP/HTTP JSON leniency', () => {
       expect(span?.traceState).toBe('vendor=abc,other=1');
     }
   });
+
+  it('refuses times past 2262-04-11, which no store can keep, as invalid items', () => {
+    const late = '9223372036854775808';
+    const result = decodeTraces(
+      traces([
+        { traceId: TRACE, spanId: SPAN, name: 'late', startTimeUnixNano: '1', endTimeUnixNano: late },
+        {
+          traceId: TRACE,
+          spanId: 'eee19b7ec3c1b175',
+          name: 'fine',
+          startTimeUnixNano: '1',
+          endTimeUnixNano: '2',
+        },
+      ]),
+      'json',
+    );
+    expect(result.spans.map((s) => s.name)).toEqual(['fine']);
+    expect(result.rejected).toBe(1);
+    expect(result.rejectReason).toContain('endTimeUnixNano: must be at most 9223372036854775807');
+    const logs = decodeLogs(
+      utf8({ resourceLogs: [{ scopeLogs: [{ logRecords: [{ timeUnixNano: late }] }] }] }),
+      'json',
+    );
+    expect(logs.logs).toEqual([]);
+    expect(logs.rejected).toBe(1);
+  });
 });

@@ -12,7 +12,14 @@ import type {
 import type { LogsDecodeResult, MetricsDecodeResult, TracesDecodeResult } from './decode-result.js';
 import { Rejections } from './decode-result.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
-import { asBuffer, MAX_ANY_VALUE_DEPTH, setAttribute, ZERO_SPAN_ID, ZERO_TRACE_ID } from './wire-values.js';
+import {
+  asBuffer,
+  MAX_ANY_VALUE_DEPTH,
+  MAX_TIME_UNIX_NANO,
+  setAttribute,
+  ZERO_SPAN_ID,
+  ZERO_TRACE_ID,
+} from './wire-values.js';
 
 // OTLP/HTTP JSON is the proto3 JSON mapping with two OTLP rules: trace and span ids are hex
 // strings (not base64), and enums may be integers or names. Field names are lowerCamelCase; the
@@ -68,6 +75,13 @@ function string(v: unknown, name: string): string {
 const UINT = /^\d{1,20}$/;
 const INT = /^-?\d{1,19}$/;
 const MAX_U64 = '18446744073709551615';
+const TIME_PROBLEM = `must be at most ${MAX_TIME_UNIX_NANO} (2262-04-11)`;
+
+/** Whether a time from {@link u64} (no leading zeros) fits int64, as the stores keep times. */
+function storable(time: string): boolean {
+  const max = MAX_TIME_UNIX_NANO;
+  return time.length < max.length || (time.length === max.length && time <= max);
+}
 
 /** An unsigned 64-bit field (times) as a decimal string: from a digit string or an integer. */
 function u64(v: unknown, name: string): string {
@@ -339,6 +353,11 @@ function span(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpSpan[]): stri
   if (parentSpanId === undefined) return 'parentSpanId: must be empty or 8 bytes (16 hex characters)';
   if (parentSpanId === ZERO_SPAN_ID) parentSpanId = '';
 
+  const startTimeUnixNano = u64(get(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano');
+  if (!storable(startTimeUnixNano)) return `startTimeUnixNano: ${TIME_PROBLEM}`;
+  const endTimeUnixNano = u64(get(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano');
+  if (!storable(endTimeUnixNano)) return `endTimeUnixNano: ${TIME_PROBLEM}`;
+
   const rawEvents = array(s.events, 'events');
   const events: OtlpSpanEvent[] = [];
   for (let i = 0; i < rawEvents.length; i++) {
@@ -403,8 +422,8 @@ function span(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpSpan[]): stri
     traceState: string(get(s, 'traceState', 'trace_state'), 'traceState'),
     name: string(s.name, 'name'),
     kind: enumValue(s.kind, 'kind', SPAN_KINDS),
-    startTimeUnixNano: u64(get(s, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
-    endTimeUnixNano: u64(get(s, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
+    startTimeUnixNano,
+    endTimeUnixNano,
     attributes: attributesAt(s, 'attributes'),
     events,
     links,
@@ -443,12 +462,16 @@ function logRecord(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpLog[]): 
   let spanId = id(get(r, 'spanId', 'span_id'), 8);
   if (spanId === undefined) return 'spanId: must be empty or 8 bytes (16 hex characters)';
   if (spanId === ZERO_SPAN_ID) spanId = '';
+  const timeUnixNano = u64(get(r, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano');
+  if (!storable(timeUnixNano)) return `timeUnixNano: ${TIME_PROBLEM}`;
+  const observedTimeUnixNano = u64(
+    get(r, 'observedTimeUnixNano', 'observed_time_unix_nano'),
+    'observedTimeUnixNano',
+  );
+  if (!storable(observedTimeUnixNano)) return `observedTimeUnixNano: ${TIME_PROBLEM}`;
   out.push({
-    timeUnixNano: u64(get(r, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
-    observedTimeUnixNano: u64(
-      get(r, 'observedTimeUnixNano', 'observed_time_unix_nano'),
-      'observedTimeUnixNano',
-    ),
+    timeUnixNano,
+    observedTimeUnixNano,
     severityNumber: enumValue(get(r, 'severityNumber', 'severity_number'), 'severityNumber', SEVERITIES),
     severityText: string(get(r, 'severityText', 'severity_text'), 'severityText'),
     body: anyValue(r.body, 'body', 0),

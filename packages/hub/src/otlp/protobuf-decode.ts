@@ -18,6 +18,7 @@ import {
   bytesToHex,
   i64ToJson,
   i64ToNumber,
+  isStorableTime,
   type LongLike,
   MAX_ANY_VALUE_DEPTH,
   setAttribute,
@@ -116,6 +117,7 @@ interface PbMetricsRequest {
   }[];
 }
 
+const TIME_PROBLEM = 'must be at most 9223372036854775807 (2262-04-11)';
 const EMPTY_SCOPE: OtlpScope = Object.freeze({ name: '', version: '' });
 
 /**
@@ -207,6 +209,8 @@ function span(s: PbSpan, resource: Attributes, sc: OtlpScope): OtlpSpan | string
   if (spanId === undefined) return `spanId: ${idProblem(s.spanId, 8)}`;
   const parentSpanId = optionalId(s.parentSpanId, 8, ZERO_SPAN_ID);
   if (parentSpanId === undefined) return 'parentSpanId: must be empty or 8 bytes';
+  if (!isStorableTime(s.startTimeUnixNano)) return `startTimeUnixNano: ${TIME_PROBLEM}`;
+  if (!isStorableTime(s.endTimeUnixNano)) return `endTimeUnixNano: ${TIME_PROBLEM}`;
   const events: OtlpSpanEvent[] = new Array(s.events.length);
   for (let i = 0; i < s.events.length; i++) {
     const e = s.events[i] as PbSpan['events'][number];
@@ -282,6 +286,8 @@ function logRecord(r: PbLogRecord, resource: Attributes, sc: OtlpScope): OtlpLog
   if (traceId === undefined) return 'traceId: must be empty or 16 bytes';
   const spanId = optionalId(r.spanId, 8, ZERO_SPAN_ID);
   if (spanId === undefined) return 'spanId: must be empty or 8 bytes';
+  if (!isStorableTime(r.timeUnixNano)) return `timeUnixNano: ${TIME_PROBLEM}`;
+  if (!isStorableTime(r.observedTimeUnixNano)) return `observedTimeUnixNano: ${TIME_PROBLEM}`;
   return {
     timeUnixNano: u64ToString(r.timeUnixNano),
     observedTimeUnixNano: u64ToString(r.observedTimeUnixNano),

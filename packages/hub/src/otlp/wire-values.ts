@@ -23,6 +23,17 @@ export function u64ToString(v: LongLike | number): string {
   return ((BigInt(high) << 32n) | BigInt(low)).toString();
 }
 
+/**
+ * Whether a fixed64 time fits a signed 64-bit integer, as the stores keep times (SQLite INTEGER,
+ * PostgreSQL bigint: Unix nanoseconds up to 2262-04-11). OTLP allows later ones; no store can hold them.
+ */
+export function isStorableTime(v: LongLike | number): boolean {
+  return typeof v === 'number' ? v <= Number.MAX_SAFE_INTEGER : v.high >>> 0 <= 0x7fffffff;
+}
+
+/** The latest storable time (2^63 - 1 ns), as a decimal string. */
+export const MAX_TIME_UNIX_NANO = '9223372036854775807';
+
 /** An unsigned 64-bit count as a number (counts beyond 2^53 lose precision, as in every consumer). */
 export function u64ToNumber(v: LongLike | number): number {
   if (typeof v === 'number') return v;
