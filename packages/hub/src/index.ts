@@ -32,6 +32,7 @@ export { HubError } from './receiver/index.js';
 export type {
   LogFilter,
   OverviewStats,
+  PostgresStoreOptions,
   RetentionPolicy,
   RetentionResult,
   ServiceSummary,
@@ -52,5 +53,10 @@ export type {
   TracePage,
   TraceSummary,
 } from './store/index.js';
-export { DEFAULT_SQLITE_PATH, SqliteStore } from './store/index.js';
+export {
+  DEFAULT_POSTGRES_SCHEMA,
+  DEFAULT_SQLITE_PATH,
+  PostgresStore,
+  SqliteStore,
+} from './store/index.js';
 export { HUB_VERSION } from './version.js';

@@ -1,3 +1,5 @@
+export type { PostgresStoreOptions } from './postgres-store.js';
+export { DEFAULT_POSTGRES_SCHEMA, PostgresStore } from './postgres-store.js';
 export type { RollupKey, RollupMeasures, RollupRow } from './rollup.js';
 export {
   mergeLatencyJson,

@@ -480,6 +480,22 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       expect((await store.services()).map((s) => s.name)).toEqual(['サービス']);
     });
 
+    it('keeps the tracestate and scope attributes of a span, and their absence', async () => {
+      const plain = SPANS[0] as SpanRecord;
+      const withState: SpanRecord = {
+        ...plain,
+        spanId: 'f'.repeat(16),
+        traceState: 'vendor=abc,other=1',
+        scope: { name: 'openinference', version: '2.0', attributes: { 'scope.owner': 'ml' } },
+      };
+      await store.writeSpans([plain, withState]);
+      const spans = (await store.getTrace(plain.traceId))?.spans ?? [];
+      expect(spans.find((s) => s.spanId === withState.spanId)).toEqual(withState);
+      const stored = spans.find((s) => s.spanId === plain.spanId);
+      expect(stored).toEqual(plain);
+      expect(stored && 'traceState' in stored).toBe(false);
+    });
+
     it('rejects a batch with an invalid span and stores none of it', async () => {
       const good = SPANS[0] as SpanRecord;
       await expect(store.writeSpans([good, { ...good, spanId: 'xyz' }])).rejects.toThrow();
