@@ -215,6 +215,11 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       }
     });
   }
+  app.addHook('onSend', async (_request, reply) => {
+    // While stopping, answers close their connection: server.close() waits for every open
+    // keep-alive connection, and one left idle would hold the shutdown for the keep-alive timeout.
+    if (!ready) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     const signal = OTLP_PATHS[request.url.split('?', 1)[0] ?? ''];
     if (signal !== undefined) metrics.request('http', signal, outcomeOfStatus(reply.statusCode));

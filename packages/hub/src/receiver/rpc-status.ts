@@ -12,8 +12,7 @@ export function grpcCodeOf(status: number): number {
       return 16; // UNAUTHENTICATED
     case 405:
       return 12; // UNIMPLEMENTED
-    case 429:
-      return 8; // RESOURCE_EXHAUSTED
+    case 429: // as over gRPC: RESOURCE_EXHAUSTED without RetryInfo would tell the sender not to retry
     case 503:
       return 14; // UNAVAILABLE
     default:
