@@ -6,6 +6,9 @@ import type { HubStatusResponse } from './api/api-types.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import {
   BearerCheck,
+  DecodePool,
+  decodeWorkerUrl,
+  defaultDecodeWorkers,
   encodeRpcStatus,
   encodingOf,
   type GrpcReceiver,
@@ -49,6 +52,12 @@ export interface HubOptions {
    * `Retry-After`. Default 50 000.
    */
   readonly maxQueuedItems?: number;
+  /**
+   * Worker threads that decode and normalize large request bodies off the main thread, which
+   * keeps to HTTP and the store. Default: one per core beyond the first (1 to 4); 0 decodes
+   * everything on the main thread. Running from TypeScript sources, there are none.
+   */
+  readonly decodeWorkers?: number;
   /**
    * What the background retention pass removes (by age, by size, or both), and how often it runs.
    * Default: nothing is removed.
@@ -193,9 +202,17 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     queueCapacity: options.maxQueuedItems ?? 50_000,
     databaseSizeBytes: () => store.sizeBytes(),
   });
+  const workerUrl = decodeWorkerUrl();
+  const decodeWorkers = options.decodeWorkers ?? (workerUrl === undefined ? 0 : defaultDecodeWorkers());
+  if (!Number.isInteger(decodeWorkers) || decodeWorkers < 0) {
+    throw new RangeError(`decodeWorkers must be a non-negative integer, got ${String(decodeWorkers)}`);
+  }
+  const decodePool =
+    decodeWorkers > 0 && workerUrl !== undefined ? new DecodePool(workerUrl, decodeWorkers) : undefined;
   const ingestor = new Ingestor({
     store,
     prices: new PriceCatalog(),
+    ...(decodePool === undefined ? {} : { decodePool }),
     observer: metrics.observer,
     ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
   });
@@ -320,6 +337,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     }
   } catch (error) {
     await app.close();
+    await decodePool?.close();
     if (ownsStore) await store.close();
     throw error;
   }
@@ -351,6 +369,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
           // Both listeners stop taking requests and finish those in hand before the queue drains.
           await Promise.all([app.close(), grpc?.close()]);
           await ingestor.close();
+          await decodePool?.close();
           await retentionRun;
         } finally {
           if (ownsStore) await store.close();

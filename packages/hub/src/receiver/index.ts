@@ -1,4 +1,7 @@
 export { BearerCheck, isLoopbackHost } from './auth.js';
+export type { DecodedBatch } from './decode-batch.js';
+export { decodeBatch } from './decode-batch.js';
+export { DecodePool, DecodeWorkerError, decodeWorkerUrl, defaultDecodeWorkers } from './decode-pool.js';
 export type { GrpcReceiver, GrpcReceiverOptions } from './grpc-receiver.js';
 export { encodeRetryStatus, OTLP_GRPC_SERVICES, startGrpcReceiver } from './grpc-receiver.js';
 export { HubError } from './hub-error.js';

@@ -1,10 +1,10 @@
 import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
-import { normalizeSpan } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
-import { decodeLogs, decodeMetrics, decodeTraces, OtlpDecodeError } from '../otlp/index.js';
+import { OtlpDecodeError } from '../otlp/index.js';
 import type { Store } from '../store/index.js';
+import { type DecodedBatch, decodeBatch } from './decode-batch.js';
+import { type DecodePool, DecodeWorkerError } from './decode-pool.js';
 import { HubError } from './hub-error.js';
-import { toLogRecord } from './log-record.js';
 
 /**
  * Takes one OTLP export request (the raw, decompressed body) and resolves once everything valid
@@ -21,7 +21,13 @@ export type IngestFn = (
 ) => Promise<PartialSuccess | undefined>;
 
 /** Why items or requests were turned away, as the hub's own metrics label them. */
-export type RejectReason = 'invalid' | 'malformed' | 'overloaded' | 'store_failed' | 'stopping';
+export type RejectReason =
+  | 'invalid'
+  | 'malformed'
+  | 'overloaded'
+  | 'store_failed'
+  | 'decode_failed'
+  | 'stopping';
 
 /** Callbacks for the hub's own metrics. They must not throw; the ingestor does not catch them. */
 export interface IngestObserver {
@@ -44,6 +50,15 @@ export interface IngestorOptions {
   readonly maxQueuedItems?: number;
   /** Items per store transaction at most when several requests are committed together. Default 20 000. */
   readonly maxBatchItems?: number;
+  /**
+   * Worker threads to decode and normalize bodies of at least {@link IngestorOptions.inlineBelowBytes}
+   * off the main thread; without one, everything is decoded inline.
+   */
+  readonly decodePool?: DecodePool;
+  /** Smaller bodies are decoded inline (a worker round trip costs more than they do). Default 16 KiB. */
+  readonly inlineBelowBytes?: number;
+  /** Bytes of bodies waiting in the decode workers at most; past it, 429. Default 64 MiB. */
+  readonly maxDecodingBytes?: number;
   readonly observer?: IngestObserver;
 }
 
@@ -58,6 +73,8 @@ interface WriteJob {
 
 const DEFAULT_MAX_QUEUED_ITEMS = 50_000;
 const DEFAULT_MAX_BATCH_ITEMS = 20_000;
+const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
+const DEFAULT_MAX_DECODING_BYTES = 64 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 1;
 
 const NO_OBSERVER: IngestObserver = {
@@ -81,6 +98,9 @@ export class Ingestor {
   readonly #maxQueued: number;
   readonly #maxBatch: number;
   readonly #observer: IngestObserver;
+  readonly #pool: DecodePool | undefined;
+  readonly #inlineBelow: number;
+  readonly #maxDecoding: number;
   readonly #queue: WriteJob[] = [];
   #queuedItems = 0;
   #flushScheduled = false;
@@ -99,6 +119,9 @@ export class Ingestor {
       throw new RangeError(`maxBatchItems must be a positive integer, got ${String(this.#maxBatch)}`);
     }
     this.#observer = options.observer ?? NO_OBSERVER;
+    this.#pool = options.decodePool;
+    this.#inlineBelow = options.inlineBelowBytes ?? DEFAULT_INLINE_BELOW_BYTES;
+    this.#maxDecoding = options.maxDecodingBytes ?? DEFAULT_MAX_DECODING_BYTES;
   }
 
   /** Spans and log records taken but not yet committed. */
@@ -117,19 +140,25 @@ export class Ingestor {
       this.#observer.rejected(signal, 'stopping', 0);
       throw new HubError(503, 'unavailable', 'the hub is shutting down', RETRY_AFTER_SECONDS);
     }
-    let decoded: {
-      spans?: SpanRecord[];
-      logs?: LogRecord[];
-      points: number;
-      rejected: number;
-      reason?: string;
-    };
+    let decoded: DecodedBatch;
     try {
-      decoded = this.#decode(signal, body, encoding);
+      decoded = await this.#decode(signal, body, encoding);
     } catch (error) {
       if (error instanceof OtlpDecodeError) {
         this.#observer.rejected(signal, 'malformed', 0);
         throw new HubError(400, 'bad_request', error.message);
+      }
+      if (error instanceof DecodeWorkerError) {
+        this.#observer.rejected(signal, 'decode_failed', 0);
+        throw new HubError(
+          503,
+          'unavailable',
+          'decoding failed on the hub; retry later',
+          RETRY_AFTER_SECONDS,
+          {
+            cause: error,
+          },
+        );
       }
       throw error;
     }
@@ -154,38 +183,21 @@ export class Ingestor {
     signal: OtlpSignal,
     body: Uint8Array,
     encoding: OtlpEncoding,
-  ): { spans?: SpanRecord[]; logs?: LogRecord[]; points: number; rejected: number; reason?: string } {
-    if (signal === 'traces') {
-      const result = decodeTraces(body, encoding);
-      const spans: SpanRecord[] = [];
-      let rejected = result.rejected;
-      let reason = result.rejectReason;
-      for (const span of result.spans) {
-        try {
-          spans.push(normalizeSpan(span, { prices: this.#prices }));
-        } catch (error) {
-          // The normalizer takes any decoded span; should it ever throw, only that span is lost.
-          rejected++;
-          reason ??= `span ${span.spanId}: ${error instanceof Error ? error.message : String(error)}`;
-        }
-      }
-      return { spans, points: 0, rejected, ...(reason === undefined ? {} : { reason }) };
+  ): Promise<DecodedBatch> | DecodedBatch {
+    const pool = this.#pool;
+    if (pool === undefined || body.byteLength < this.#inlineBelow) {
+      return decodeBatch(signal, body, encoding, this.#prices);
     }
-    if (signal === 'logs') {
-      const result = decodeLogs(body, encoding);
-      return {
-        logs: result.logs.map(toLogRecord),
-        points: 0,
-        rejected: result.rejected,
-        ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
-      };
+    if (pool.pendingBytes > 0 && pool.pendingBytes + body.byteLength > this.#maxDecoding) {
+      this.#observer.rejected(signal, 'overloaded', 0);
+      throw new HubError(
+        429,
+        'overloaded',
+        `the hub is decoding ${pool.pendingBytes} bytes already; retry later`,
+        RETRY_AFTER_SECONDS,
+      );
     }
-    const result = decodeMetrics(body, encoding);
-    return {
-      points: result.points.length,
-      rejected: result.rejected,
-      ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
-    };
+    return pool.decode(signal, body, encoding);
   }
 
   #enqueue(signal: 'traces' | 'logs', spans: SpanRecord[], logs: LogRecord[], size: number): Promise<void> {

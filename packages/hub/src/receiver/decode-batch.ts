@@ -1,0 +1,61 @@
+import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
+import { normalizeSpan } from '@agentlens/core';
+import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
+import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/index.js';
+import { toLogRecord } from './log-record.js';
+
+/** One export request decoded and normalized: what the ingest queue takes. */
+export interface DecodedBatch {
+  /** Traces: the normalized spans. */
+  readonly spans?: SpanRecord[];
+  /** Logs: the records as the store keeps them. */
+  readonly logs?: LogRecord[];
+  /** Metrics: data points accepted. */
+  readonly points: number;
+  /** Items refused (partial success), with the first reason. */
+  readonly rejected: number;
+  readonly reason?: string;
+}
+
+/**
+ * Decodes and normalizes one OTLP export request. Throws `OtlpDecodeError` when the body cannot be
+ * decoded at all; nothing else. Pure: the same on the main thread and in a decode worker.
+ */
+export function decodeBatch(
+  signal: OtlpSignal,
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  prices: PriceCatalog,
+): DecodedBatch {
+  if (signal === 'traces') {
+    const result = decodeTraces(body, encoding);
+    const spans: SpanRecord[] = [];
+    let rejected = result.rejected;
+    let reason = result.rejectReason;
+    for (const span of result.spans) {
+      try {
+        spans.push(normalizeSpan(span, { prices }));
+      } catch (error) {
+        // The normalizer takes any decoded span; should it ever throw, only that span is lost.
+        rejected++;
+        reason ??= `span ${span.spanId}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    return { spans, points: 0, rejected, ...(reason === undefined ? {} : { reason }) };
+  }
+  if (signal === 'logs') {
+    const result = decodeLogs(body, encoding);
+    return {
+      logs: result.logs.map(toLogRecord),
+      points: 0,
+      rejected: result.rejected,
+      ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
+    };
+  }
+  const result = decodeMetrics(body, encoding);
+  return {
+    points: result.points.length,
+    rejected: result.rejected,
+    ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
+  };
+}
