@@ -20,6 +20,9 @@ import type {
  */
 
 export const MINUTE_MS = 60_000;
+/** Minutes in one row of the hour tier. */
+export const HOUR_MINUTES = 60;
+const HOUR_MS = HOUR_MINUTES * MINUTE_MS;
 const MINUTE_NS = 60_000_000_000n;
 
 /**
@@ -58,8 +61,11 @@ export interface RollupDelta extends RollupKey, RollupMeasures {}
 
 /** A stored rollup row as a backend reads it back. */
 export interface RollupRow extends RollupKey, Omit<RollupMeasures, 'latency'> {
-  /** The serialised latency histogram, parsed only when a query needs quantiles. */
-  readonly latencyJson: string;
+  /**
+   * The serialised latency histogram, parsed only when a query needs quantiles; null when the
+   * query did not ask for it.
+   */
+  readonly latencyJson: string | null;
 }
 
 /** Minute of a span's end, from its end time in Unix nanoseconds. */
@@ -73,8 +79,15 @@ export function minuteOfNanos(unixNano: bigint): number {
  */
 export class RollupAccumulator {
   readonly #deltas = new Map<string, RollupDelta>();
+  readonly #hourDeltas = new Map<string, RollupDelta>();
 
   add(span: SpanRecord, endMinute: number): void {
+    this.#addTo(this.#deltas, span, endMinute);
+    // The hour tier keys its rows by the hour's first minute, so both tiers read back alike.
+    this.#addTo(this.#hourDeltas, span, endMinute - (endMinute % HOUR_MINUTES));
+  }
+
+  #addTo(deltas: Map<string, RollupDelta>, span: SpanRecord, endMinute: number): void {
     const model = span.responseModel ?? span.requestModel ?? '';
     const service = span.service;
     const agent = span.agentName ?? '';
@@ -83,7 +96,7 @@ export class RollupAccumulator {
     const tool = span.toolName ?? '';
     // \u0001 cannot appear in the names we key on in practice, and a collision only merges rows.
     const id = `${endMinute}\u0001${service}\u0001${span.category}\u0001${agent}\u0001${operation}\u0001${provider}\u0001${model}\u0001${tool}`;
-    let delta = this.#deltas.get(id);
+    let delta = deltas.get(id);
     if (delta === undefined) {
       delta = {
         minute: endMinute,
@@ -105,7 +118,7 @@ export class RollupAccumulator {
         unpriced: 0,
         latency: new LatencyHistogram(),
       };
-      this.#deltas.set(id, delta);
+      deltas.set(id, delta);
     }
     delta.count++;
     if (span.statusCode === 2) delta.errors++;
@@ -121,8 +134,14 @@ export class RollupAccumulator {
     }
   }
 
+  /** Deltas of the minute tier, one per (minute, dimensions). */
   deltas(): IterableIterator<RollupDelta> {
     return this.#deltas.values();
+  }
+
+  /** Deltas of the hour tier: `minute` is the first minute of the hour. */
+  hourDeltas(): IterableIterator<RollupDelta> {
+    return this.#hourDeltas.values();
   }
 
   get size(): number {
@@ -146,6 +165,79 @@ export function windowMinutes(window: TimeWindow): { fromMinute: number; toMinut
   };
 }
 
+/** A run of rollup rows to read from one tier: `[from, to)` in that tier's first minutes. */
+export interface RollupSegment {
+  readonly tier: 'minute' | 'hour';
+  /** First minute of the first row (for hours, a multiple of 60). */
+  readonly fromMinute: number;
+  /** First minute after the last row. */
+  readonly toMinute: number;
+}
+
+/**
+ * How to read a window from the two tiers: whole hours from the hour tier, the minutes before the
+ * first and after the last whole hour from the minute tier. A 24-hour window then reads about 24
+ * rows per dimension set instead of 1 440, and a 7-day one 168 instead of 10 080. With a
+ * timeseries step that is not whole hours, every row comes from the minute tier (an hour row could
+ * straddle two steps). Every hour row holds exactly the sum of that hour's minute rows (writes go
+ * to both tiers in one transaction; retention rebuilds the hour it cuts), so the answers are the
+ * same whichever tier a minute is read from.
+ */
+export function rollupSegments(window: TimeWindow, stepMs: number | null): RollupSegment[] {
+  const { fromMinute, toMinute } = windowMinutes(window);
+  if (toMinute <= fromMinute) return [];
+  const firstHour = Math.ceil(fromMinute / HOUR_MINUTES) * HOUR_MINUTES;
+  const lastHour = Math.floor(toMinute / HOUR_MINUTES) * HOUR_MINUTES;
+  const hoursFit = stepMs === null || stepMs % HOUR_MS === 0;
+  if (!hoursFit || firstHour >= lastHour) return [{ tier: 'minute', fromMinute, toMinute }];
+  const segments: RollupSegment[] = [];
+  if (fromMinute < firstHour) segments.push({ tier: 'minute', fromMinute, toMinute: firstHour });
+  segments.push({ tier: 'hour', fromMinute: firstHour, toMinute: lastHour });
+  if (lastHour < toMinute) segments.push({ tier: 'minute', fromMinute: lastHour, toMinute });
+  return segments;
+}
+
+/**
+ * Which rollup rows a query needs and whether it needs their latency histograms: a SQL condition
+ * over the rollup columns (empty for all rows) and which rows' histograms to merge.
+ */
+export interface RollupNeeds {
+  readonly where: string;
+  readonly latency: 'none' | 'agent' | 'all';
+}
+
+/** What {@link Store.stats} of `kind` reads. */
+export function statsNeeds(kind: StatsKind): RollupNeeds {
+  switch (kind) {
+    case 'overview':
+      return { where: '', latency: 'agent' };
+    case 'agents':
+      return { where: "agent <> ''", latency: 'agent' };
+    case 'tools':
+      return { where: "category = 'tool' AND tool <> ''", latency: 'all' };
+    case 'models':
+      return { where: "category = 'model' AND model <> ''", latency: 'all' };
+  }
+}
+
+/** What {@link Store.timeseries} of `measure` by `groupBy` reads. */
+export function timeseriesNeeds(measure: TimeseriesMeasure, groupBy: TimeseriesGroupBy | null): RollupNeeds {
+  const latency = measure === 'p95' ? 'all' : 'none';
+  if (groupBy === 'model') return { where: "category = 'model' AND model <> ''", latency };
+  if (groupBy === 'tool') return { where: "category = 'tool' AND tool <> ''", latency };
+  const requests = measure === 'requests' || measure === 'errors' || measure === 'p95';
+  if (groupBy === 'agent')
+    return { where: requests ? "category = 'agent' AND agent <> ''" : "agent <> ''", latency };
+  return { where: requests ? "category = 'agent'" : '', latency };
+}
+
+/** Merges serialised histograms (nulls skipped) into one, as JSON text. */
+export function mergeLatencyTexts(texts: Iterable<string | null>): string {
+  const merged = new LatencyHistogram();
+  for (const text of texts) if (text !== null) merged.merge(JSON.parse(text) as LatencyHistogramData);
+  return JSON.stringify(merged.toJSON());
+}
+
 /** Validates a window; throws RangeError. */
 export function checkWindow(window: TimeWindow): void {
   if (!Number.isFinite(window.fromMs) || !Number.isFinite(window.toMs) || window.toMs < window.fromMs) {
@@ -165,7 +257,7 @@ class GroupAccumulator {
   costUsd = 0;
   unpriced = 0;
   /** Rows that counted requests; their histograms are parsed at the end, only when needed. */
-  readonly latencyRows: string[] = [];
+  readonly latencyRows: (string | null)[] = [];
 
   addRequests(row: RollupRow): void {
     this.requests += row.count;
@@ -184,7 +276,9 @@ class GroupAccumulator {
   }
 
   finish(name: string, provider: string | null): StatsGroup {
-    for (const json of this.latencyRows) this.latency.merge(JSON.parse(json) as LatencyHistogramData);
+    for (const json of this.latencyRows) {
+      if (json !== null) this.latency.merge(JSON.parse(json) as LatencyHistogramData);
+    }
     const tokens: TokenTotals = {
       input: this.input,
       output: this.output,
@@ -299,7 +393,7 @@ export function timeseriesFromRollups(
 ): Timeseries[] {
   const firstStep = Math.floor(window.fromMs / stepMs) * stepMs;
   const stepCount = window.toMs <= firstStep ? 0 : Math.ceil((window.toMs - firstStep) / stepMs);
-  const perKey = new Map<string | null, { values: number[]; latency: (string[] | undefined)[] }>();
+  const perKey = new Map<string | null, { values: number[]; latency: ((string | null)[] | undefined)[] }>();
   const slotsOf = (key: string | null) => {
     let slots = perKey.get(key);
     if (slots === undefined) {
@@ -345,7 +439,8 @@ export function timeseriesFromRollups(
       const latency = slots.latency[i];
       if (measure === 'p95' && latency !== undefined) {
         const histogram = new LatencyHistogram();
-        for (const json of latency) histogram.merge(JSON.parse(json) as LatencyHistogramData);
+        for (const json of latency)
+          if (json !== null) histogram.merge(JSON.parse(json) as LatencyHistogramData);
         v = histogram.quantile(0.95);
       }
       return { timeMs: firstStep + i * stepMs, value: v };

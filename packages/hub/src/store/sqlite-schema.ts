@@ -9,13 +9,36 @@
  * - Resources and scopes repeat on every span of a process, so they are stored once in `interned`
  *   and referenced by id.
  * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
+ * - Rollups come in two tiers, minutes and hours, written together; long windows read hours.
  */
-export const SQLITE_SCHEMA_VERSION = 2;
+export const SQLITE_SCHEMA_VERSION = 3;
 
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   // 2: spans keep their W3C tracestate.
   2: 'ALTER TABLE spans ADD COLUMN trace_state TEXT;',
+  // 3: the hour tier of the rollups (the store fills it from the minute tier after migrating).
+  3: `CREATE TABLE rollups_hourly (
+  minute INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  category TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced INTEGER NOT NULL,
+  latency TEXT NOT NULL,
+  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+) WITHOUT ROWID;`,
 };
 
 export const SQLITE_SCHEMA = `
@@ -84,6 +107,30 @@ CREATE TABLE traces (
 CREATE INDEX traces_listed ON traces (listed_ns, trace_id);
 
 CREATE TABLE rollups (
+  minute INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  category TEXT NOT NULL,
+  agent TEXT NOT NULL,
+  operation TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  model TEXT NOT NULL,
+  tool TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cache_read_tokens INTEGER NOT NULL,
+  cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  unpriced INTEGER NOT NULL,
+  latency TEXT NOT NULL,
+  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+) WITHOUT ROWID;
+
+-- The hour tier: the same columns, minute being the first minute of the hour; each row is the
+-- sum of that hour's minute rows.
+CREATE TABLE rollups_hourly (
   minute INTEGER NOT NULL,
   service TEXT NOT NULL,
   category TEXT NOT NULL,

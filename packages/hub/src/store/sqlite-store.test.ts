@@ -49,6 +49,7 @@ describe('SqliteStore', () => {
     // What a version 1 file looks like: no trace_state column.
     const raw = new Database(path);
     raw.exec('ALTER TABLE spans DROP COLUMN trace_state');
+    raw.exec('DROP TABLE rollups_hourly');
     raw.pragma('user_version = 1');
     raw.close();
     const migrated = new SqliteStore({ path });
@@ -59,6 +60,10 @@ describe('SqliteStore', () => {
       (s) => s.spanId === withState.spanId,
     );
     expect(found?.traceState).toBe('vendor=abc');
+    // The hour tier was filled from the minutes: a window of whole hours counts the old span too.
+    const day = { fromMs: Date.UTC(2025, 11, 31), toMs: Date.UTC(2026, 0, 2) };
+    const [overview] = await migrated.stats('overview', day);
+    expect(overview.modelCalls + overview.toolCalls + overview.requests).toBe(2);
     await migrated.close();
   });
 

@@ -9,19 +9,25 @@ import type {
   SpanCategory,
   SpanRecord,
 } from '@agentlens/core';
+import { LatencyHistogram, type LatencyHistogramData } from '@agentlens/core';
 import Database from 'better-sqlite3';
 import {
   checkStep,
   checkWindow,
+  HOUR_MINUTES,
   MINUTE_MS,
   mergeLatencyJson,
   minuteOfNanos,
   overviewFromRollups,
   RollupAccumulator,
+  type RollupDelta,
+  type RollupNeeds,
   type RollupRow,
+  rollupSegments,
   statsFromRollups,
+  statsNeeds,
   timeseriesFromRollups,
-  windowMinutes,
+  timeseriesNeeds,
 } from './rollup.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import type {
@@ -185,11 +191,6 @@ const TRACE_COLUMNS = `trace_id, CAST(listed_ns AS TEXT) AS listed_ns, CAST(star
   CAST(end_ns AS TEXT) AS end_ns, (end_ns - start_ns) / 1000000.0 AS duration_ms, root_name,
   root_service, span_count, error_count, input_tokens, output_tokens, cost_usd, unpriced`;
 
-const ROLLUP_COLUMNS = `minute, service, category, agent, operation, provider, model, tool, count, errors,
-  input_tokens AS inputTokens, output_tokens AS outputTokens, cache_read_tokens AS cacheReadTokens,
-  cache_write_tokens AS cacheWriteTokens, reasoning_tokens AS reasoningTokens, cost_usd AS costUsd,
-  unpriced, latency AS latencyJson`;
-
 /**
  * The embedded store: one SQLite file in WAL mode through better-sqlite3.
  *
@@ -256,6 +257,18 @@ export class SqliteStore implements Store {
     // A checkpointed WAL is truncated back to this size instead of keeping its peak size on disk.
     db.pragma('journal_size_limit = 16777216');
     db.pragma('cache_size = -32000');
+    // Merges serialised latency histograms inside SQL, so grouped rollup queries hand back one
+    // histogram per group instead of one row per minute.
+    const mergeLatency = {
+      start: () => new LatencyHistogram(),
+      step: (histogram: LatencyHistogram, json: string | null) => {
+        if (json !== null) histogram.merge(JSON.parse(json) as LatencyHistogramData);
+        return histogram;
+      },
+      result: (histogram: LatencyHistogram) => JSON.stringify(histogram.toJSON()),
+    };
+    // The typings fix the step's second parameter to the accumulator's type; SQLite passes the column.
+    db.aggregate('agentlens_merge_latency', mergeLatency as unknown as Parameters<typeof db.aggregate>[1]);
     if (version === 0) {
       db.transaction(() => {
         db.exec(SQLITE_SCHEMA);
@@ -266,6 +279,7 @@ export class SqliteStore implements Store {
         for (let next = version + 1; next <= SQLITE_SCHEMA_VERSION; next++) {
           db.exec(SQLITE_MIGRATIONS[next] as string);
         }
+        if (version < 3) this.#rebuildHours(null);
         db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION}`);
       }).immediate();
     }
@@ -443,11 +457,19 @@ export class SqliteStore implements Store {
         t.unpriced,
       );
     }
-    const KEY =
+    this.#upsertRollups('rollups', rollups.deltas());
+    this.#upsertRollups('rollups_hourly', rollups.hourDeltas());
+    this.#touchServices(services);
+    this.#commitInterned(pending, pendingObjects);
+  }
+
+  /** Adds deltas into a rollup tier, merging each latency histogram into the stored one. */
+  #upsertRollups(table: 'rollups' | 'rollups_hourly', deltas: Iterable<RollupDelta>): void {
+    const key =
       'minute = ? AND service = ? AND category = ? AND agent = ? AND operation = ? AND provider = ? AND model = ? AND tool = ?';
-    const readLatency = this.#statement(`SELECT latency FROM rollups WHERE ${KEY}`).pluck();
+    const readLatency = this.#statement(`SELECT latency FROM ${table} WHERE ${key}`).pluck();
     const upsertRollup = this.#statement(
-      `INSERT INTO rollups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (minute, service, category, agent, operation, provider, model, tool) DO UPDATE SET
          count = count + excluded.count,
          errors = errors + excluded.errors,
@@ -460,11 +482,11 @@ export class SqliteStore implements Store {
          unpriced = unpriced + excluded.unpriced,
          latency = excluded.latency`,
     );
-    for (const d of rollups.deltas()) {
-      const key = [d.minute, d.service, d.category, d.agent, d.operation, d.provider, d.model, d.tool];
-      const stored = readLatency.get(...key) as string | undefined;
+    for (const d of deltas) {
+      const values = [d.minute, d.service, d.category, d.agent, d.operation, d.provider, d.model, d.tool];
+      const stored = readLatency.get(...values) as string | undefined;
       upsertRollup.run(
-        ...key,
+        ...values,
         d.count,
         d.errors,
         d.inputTokens,
@@ -477,8 +499,29 @@ export class SqliteStore implements Store {
         mergeLatencyJson(stored ?? null, d.latency),
       );
     }
-    this.#touchServices(services);
-    this.#commitInterned(pending, pendingObjects);
+  }
+
+  /**
+   * Rebuilds hour rows from the minute rows of their hours (all hours when `hours` is null): after
+   * a migration, and for the hour that retention by age cuts through.
+   */
+  #rebuildHours(hours: readonly number[] | null): void {
+    const where = hours === null ? '' : `WHERE minute IN (${hours.map(() => '?').join(', ')})`;
+    this.#db.prepare(`DELETE FROM rollups_hourly ${where}`).run(...(hours ?? []));
+    const range =
+      hours === null ? '' : `WHERE ${hours.map(() => `(minute >= ? AND minute < ?)`).join(' OR ')}`;
+    const params = (hours ?? []).flatMap((h) => [h, h + HOUR_MINUTES]);
+    this.#db
+      .prepare(
+        `INSERT INTO rollups_hourly
+         SELECT minute - minute % ${HOUR_MINUTES}, service, category, agent, operation, provider, model, tool,
+           sum(count), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
+           sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_usd), sum(unpriced),
+           agentlens_merge_latency(latency)
+         FROM rollups ${range}
+         GROUP BY minute - minute % ${HOUR_MINUTES}, service, category, agent, operation, provider, model, tool`,
+      )
+      .run(...params);
   }
 
   #touchServices(services: Map<string, number>): void {
@@ -658,30 +701,46 @@ export class SqliteStore implements Store {
     return { traces: page, nextCursor };
   }
 
-  #rollupRows(window: TimeWindow, extra = ''): RollupRow[] {
+  /**
+   * The rollup rows a query needs over a window, grouped in SQL by the dimensions stats and
+   * timeseries use (and by step when `stepMs` is given), whole hours read from the hour tier.
+   */
+  #rollupRows(window: TimeWindow, needs: RollupNeeds, stepMs: number | null): RollupRow[] {
     checkWindow(window);
-    const { fromMinute, toMinute } = windowMinutes(window);
-    return this.#statement(
-      `SELECT ${ROLLUP_COLUMNS} FROM rollups WHERE minute >= ? AND minute < ? ${extra}`,
-    ).all(fromMinute, toMinute) as RollupRow[];
+    const stepMinutes = stepMs === null ? null : stepMs / MINUTE_MS;
+    const bucket = stepMinutes === null ? '0' : `minute - minute % ${stepMinutes}`;
+    const latency =
+      needs.latency === 'none'
+        ? 'NULL'
+        : needs.latency === 'agent'
+          ? "agentlens_merge_latency(CASE WHEN category = 'agent' THEN latency END)"
+          : 'agentlens_merge_latency(latency)';
+    const rows: RollupRow[] = [];
+    for (const segment of rollupSegments(window, stepMs)) {
+      const table = segment.tier === 'hour' ? 'rollups_hourly' : 'rollups';
+      const sql = `SELECT ${bucket} AS minute, '' AS service, category, agent, '' AS operation, provider, model, tool,
+          sum(count) AS count, sum(errors) AS errors, sum(input_tokens) AS inputTokens,
+          sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
+          sum(cache_write_tokens) AS cacheWriteTokens, sum(reasoning_tokens) AS reasoningTokens,
+          sum(cost_usd) AS costUsd, sum(unpriced) AS unpriced, ${latency} AS latencyJson
+        FROM ${table} WHERE minute >= ? AND minute < ? ${needs.where === '' ? '' : `AND ${needs.where}`}
+        GROUP BY 1, category, agent, provider, model, tool`;
+      for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[]) {
+        rows.push(row);
+      }
+    }
+    return rows;
   }
 
   stats(kind: 'overview', window: TimeWindow): Promise<[OverviewStats]>;
   stats(kind: Exclude<StatsKind, 'overview'>, window: TimeWindow): Promise<StatsGroup[]>;
   stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]>;
   async stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]> {
-    switch (kind) {
-      case 'overview':
-        return [overviewFromRollups(this.#rollupRows(window))];
-      case 'agents':
-        return statsFromRollups(kind, this.#rollupRows(window, "AND agent <> ''"));
-      case 'tools':
-        return statsFromRollups(kind, this.#rollupRows(window, "AND category = 'tool'"));
-      case 'models':
-        return statsFromRollups(kind, this.#rollupRows(window, "AND category = 'model'"));
-      default:
-        throw new RangeError(`unknown stats kind "${String(kind)}"`);
+    if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
+      throw new RangeError(`unknown stats kind "${String(kind)}"`);
     }
+    const rows = this.#rollupRows(window, statsNeeds(kind), null);
+    return kind === 'overview' ? [overviewFromRollups(rows)] : statsFromRollups(kind, rows);
   }
 
   async timeseries(
@@ -697,8 +756,7 @@ export class SqliteStore implements Store {
     if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
-    // Rows of the whole first and last steps are read; the step grid is epoch-aligned.
-    const rows = this.#rollupRows(window);
+    const rows = this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
     return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
   }
 
@@ -758,9 +816,17 @@ export class SqliteStore implements Store {
       this.#db
         .transaction(() => {
           result.logsDeleted += this.#statement('DELETE FROM logs WHERE time_ns < ?').run(cutoffNs).changes;
+          const cutoffMinute = Math.ceil(cutoffMs / MINUTE_MS);
           result.rollupRowsDeleted += this.#statement('DELETE FROM rollups WHERE minute < ?').run(
-            Math.ceil(cutoffMs / MINUTE_MS),
+            cutoffMinute,
           ).changes;
+          // Hours wholly before the cutoff go; the hour it cuts through is rebuilt from the minutes
+          // left, so every hour row stays the sum of its minute rows.
+          const cutHour = cutoffMinute - (cutoffMinute % HOUR_MINUTES);
+          result.rollupRowsDeleted += this.#statement('DELETE FROM rollups_hourly WHERE minute < ?').run(
+            cutHour,
+          ).changes;
+          if (cutHour < cutoffMinute) this.#rebuildHours([cutHour]);
           this.#statement(
             `DELETE FROM services WHERE NOT EXISTS (SELECT 1 FROM rollups r WHERE r.service = services.name)
                AND NOT EXISTS (SELECT 1 FROM logs l WHERE l.service = services.name)`,

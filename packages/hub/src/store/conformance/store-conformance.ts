@@ -183,6 +183,30 @@ async function writeInBatches(store: Store, spans: SpanRecord[], size = 512): Pr
   for (let i = 0; i < spans.length; i += size) await store.writeSpans(spans.slice(i, i + size));
 }
 
+/** Agent figures computed straight from spans: requests, failures, tokens and cost per agent. */
+function bruteAgents(spans: readonly SpanRecord[], fromMinute: number, toMinute: number) {
+  const out = new Map<
+    string,
+    { requests: number; failures: number; input: number; output: number; cost: number }
+  >();
+  for (const s of spans) {
+    const minute = Math.floor(Number(BigInt(s.endTimeUnixNano) / 1_000_000n) / 60_000);
+    if (minute < fromMinute || minute >= toMinute || s.agentName === null) continue;
+    const g = out.get(s.agentName) ?? { requests: 0, failures: 0, input: 0, output: 0, cost: 0 };
+    if (s.category === 'agent') {
+      g.requests++;
+      if (s.statusCode === 2) g.failures++;
+    }
+    if (!s.aggregatesChildren) {
+      g.input += s.inputTokens ?? 0;
+      g.output += s.outputTokens ?? 0;
+      g.cost += s.costUsd ?? 0;
+    }
+    out.set(s.agentName, g);
+  }
+  return out;
+}
+
 /** Declares the conformance tests of `name` against stores made by `makeStore`. */
 export function runStoreConformance(name: string, makeStore: () => Promise<Store>): void {
   describe(`Store conformance: ${name}`, () => {
@@ -494,6 +518,65 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       const stored = spans.find((s) => s.spanId === plain.spanId);
       expect(stored).toEqual(plain);
       expect(stored && 'traceState' in stored).toBe(false);
+    });
+
+    it('answers long windows from the hour tier as the spans say, before and after retention cuts an hour', {
+      timeout: 60_000,
+    }, async () => {
+      // 240 traces, one a minute: four hours of data starting on the hour.
+      const spans = generateAgentSpans({
+        traces: 240,
+        spansPerTrace: 4,
+        startMs: BASE,
+        traceGapMs: 60_000,
+        seed: 3,
+      });
+      await writeInBatches(store, spans, 300);
+      const check = async (fromMs: number, toMs: number) => {
+        const fromMinute = Math.ceil(fromMs / 60_000);
+        const toMinute = Math.ceil(toMs / 60_000);
+        const expected = bruteAgents(spans, fromMinute, toMinute);
+        const groups = await store.stats('agents', { fromMs, toMs });
+        expect(groups.map((g) => g.name).sort()).toEqual([...expected.keys()].sort());
+        for (const g of groups) {
+          const e = expected.get(g.name);
+          expect({
+            requests: g.requests,
+            failures: g.failures,
+            input: g.tokens.input,
+            output: g.tokens.output,
+          }).toEqual({
+            requests: e?.requests,
+            failures: e?.failures,
+            input: e?.input,
+            output: e?.output,
+          });
+          expect(g.costUsd).toBeCloseTo(e?.cost ?? 0, 9);
+        }
+        // Hourly steps read the hour tier; minute steps the minute tier: the totals agree.
+        for (const stepMs of [3_600_000, 60_000]) {
+          const set = await store.timeseries('requests', stepMs, 'agent', { fromMs, toMs });
+          for (const series of set.series) {
+            const total = series.points.reduce((n, p) => n + p.value, 0);
+            expect(total, `${series.key} every ${stepMs / 60_000} min`).toBe(
+              expected.get(series.key ?? '')?.requests,
+            );
+          }
+        }
+      };
+      // Not on hour boundaries: minutes at both ends, whole hours between.
+      await check(BASE + 17 * 60_000 + 5_000, BASE + 185 * 60_000 + 30_000);
+      await check(BASE, BASE + 4 * 3_600_000);
+      await check(BASE + 61 * 60_000, BASE + 119 * 60_000);
+      // Retention at minute 150 cuts the third hour; what is left must still add up.
+      await store.applyRetention({ maxAgeMs: 60_000, nowMs: BASE + 151 * 60_000 });
+      const left = spans.filter((s) => Number(BigInt(s.endTimeUnixNano) / 1_000_000n) >= BASE + 150 * 60_000);
+      const expected = bruteAgents(left, 0, Number.MAX_SAFE_INTEGER);
+      const groups = await store.stats('agents', { fromMs: BASE - 3_600_000, toMs: BASE + 5 * 3_600_000 });
+      for (const g of groups) expect(g.requests, g.name).toBe(expected.get(g.name)?.requests ?? 0);
+      expect(groups.reduce((n, g) => n + g.requests, 0)).toBe(
+        [...expected.values()].reduce((n, g) => n + g.requests, 0),
+      );
     });
 
     it('rejects a batch with an invalid span and stores none of it', async () => {
