@@ -123,6 +123,7 @@ export {
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,
   genAiSpanName,
+  PROMOTED_ATTRIBUTES,
   toPrometheusLabel,
 } from './semconv.js';
 export type {

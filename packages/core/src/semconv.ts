@@ -150,3 +150,28 @@ export const LANGCHAIN_LS_PROVIDER = 'ls_provider';
 export const LANGCHAIN_LS_MODEL_NAME = 'ls_model_name';
 /** OpenInference: a cost computed by the instrumentation itself, in USD. */
 export const ATTR_LLM_COST_TOTAL = 'llm.cost.total';
+
+/**
+ * Attributes whose value the normalizer lifts into a `SpanRecord` column under the same meaning,
+ * paired with that column. A store may keep such an attribute only in its column when the two are
+ * identical (same value, same JSON type) and put it back on read, which saves about half of a
+ * typical GenAI span's attribute bytes. APPEND ONLY: a store records the positions it elided.
+ */
+export const PROMOTED_ATTRIBUTES = [
+  [ATTR_GEN_AI_OPERATION_NAME, 'operation'],
+  [ATTR_GEN_AI_AGENT_NAME, 'agentName'],
+  [ATTR_GEN_AI_AGENT_ID, 'agentId'],
+  [ATTR_GEN_AI_CONVERSATION_ID, 'conversationId'],
+  [ATTR_GEN_AI_PROVIDER_NAME, 'provider'],
+  [ATTR_GEN_AI_REQUEST_MODEL, 'requestModel'],
+  [ATTR_GEN_AI_RESPONSE_MODEL, 'responseModel'],
+  [ATTR_GEN_AI_TOOL_NAME, 'toolName'],
+  [ATTR_GEN_AI_TOOL_CALL_ID, 'toolCallId'],
+  [ATTR_GEN_AI_USAGE_INPUT_TOKENS, 'inputTokens'],
+  [ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, 'outputTokens'],
+  [ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, 'cacheReadTokens'],
+  [ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, 'cacheWriteTokens'],
+  [ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, 'reasoningTokens'],
+  [ATTR_ERROR_TYPE, 'errorType'],
+  [ATTR_AGENTLENS_WORKFLOW_NAME, 'workflowName'],
+] as const;

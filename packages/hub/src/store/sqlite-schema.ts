@@ -11,7 +11,7 @@
  * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
  * - Rollups come in two tiers, minutes and hours, written together; long windows read hours.
  */
-export const SQLITE_SCHEMA_VERSION = 3;
+export const SQLITE_SCHEMA_VERSION = 4;
 
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
@@ -39,6 +39,8 @@ export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   latency TEXT NOT NULL,
   PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
 ) WITHOUT ROWID;`,
+  // 4: attributes equal to their column are kept in the column only.
+  4: 'ALTER TABLE spans ADD COLUMN elided INTEGER;',
 };
 
 export const SQLITE_SCHEMA = `
@@ -87,6 +89,8 @@ CREATE TABLE spans (
   links TEXT,
   -- Last, where ALTER TABLE ADD COLUMN puts it in a migrated database: inserts are positional.
   trace_state TEXT,
+  -- Which promoted attributes were left out of attributes (PROMOTED_ATTRIBUTES bit positions).
+  elided INTEGER,
   PRIMARY KEY (trace_id, span_id)
 );
 

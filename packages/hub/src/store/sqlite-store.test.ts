@@ -48,6 +48,7 @@ describe('SqliteStore', () => {
     await first.close();
     // What a version 1 file looks like: no trace_state column.
     const raw = new Database(path);
+    raw.exec('ALTER TABLE spans DROP COLUMN elided');
     raw.exec('ALTER TABLE spans DROP COLUMN trace_state');
     raw.exec('DROP TABLE rollups_hourly');
     raw.pragma('user_version = 1');

@@ -11,6 +11,7 @@ import type {
 } from '@agentlens/core';
 import { LatencyHistogram, type LatencyHistogramData } from '@agentlens/core';
 import Database from 'better-sqlite3';
+import { decodeAttributes, encodeAttributes } from './promoted-attributes.js';
 import {
   checkStep,
   checkWindow,
@@ -70,6 +71,21 @@ export interface SqliteStoreOptions {
 }
 
 const TRACE_ID_BYTES = 16;
+/** Text columns a promoted attribute may live in, searched with the attributes. */
+const SEARCHED_COLUMNS = [
+  'operation',
+  'agent_name',
+  'agent_id',
+  'conversation_id',
+  'provider',
+  'request_model',
+  'response_model',
+  'tool_name',
+  'tool_call_id',
+  'error_type',
+  'workflow_name',
+] as const;
+const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const SPAN_ID_BYTES = 8;
 const MAX_PAGE = 1000;
 const DEFAULT_LOG_LIMIT = 100;
@@ -130,6 +146,7 @@ interface SpanRow {
   events: string | null;
   links: string | null;
   trace_state: string | null;
+  elided: number | null;
 }
 
 interface LogRow {
@@ -182,7 +199,7 @@ const SPAN_COLUMNS = `trace_id, span_id, parent_span_id, service, name, kind,
   request_model, response_model, tool_name, tool_call_id, workflow_name, input_tokens,
   output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_usd, unpriced,
   cost_source, error_type, aggregates_children, attributes, resource_id, scope_id, events, links,
-  trace_state`;
+  trace_state, elided`;
 
 const LOG_COLUMNS = `CAST(time_ns AS TEXT) AS time_ns, CAST(observed_ns AS TEXT) AS observed_ns,
   service, severity_number, severity_text, body, trace_id, span_id, attributes, resource_id, scope_id`;
@@ -335,7 +352,7 @@ export class SqliteStore implements Store {
 
   #insertSpans(spans: readonly SpanRecord[]): void {
     const insert = this.#statement(
-      `INSERT OR IGNORE INTO spans VALUES (${new Array(38).fill('?').join(', ')})`,
+      `INSERT OR IGNORE INTO spans VALUES (${new Array(39).fill('?').join(', ')})`,
     );
     const pending = new Map<string, number>();
     const pendingObjects = new Map<object, number>();
@@ -346,6 +363,7 @@ export class SqliteStore implements Store {
       const traceId = idBuffer(span.traceId, TRACE_ID_BYTES, 'trace id');
       const startNs = BigInt(span.startTimeUnixNano);
       const endNs = BigInt(span.endTimeUnixNano);
+      const encoded = encodeAttributes(span);
       const info = insert.run(
         traceId,
         idBuffer(span.spanId, SPAN_ID_BYTES, 'span id'),
@@ -379,12 +397,13 @@ export class SqliteStore implements Store {
         span.costSource,
         span.errorType,
         span.aggregatesChildren ? 1 : 0,
-        JSON.stringify(span.attributes),
+        encoded.json,
         this.#intern(span.resource, pending, pendingObjects),
         this.#intern(span.scope, pending, pendingObjects),
         jsonOrNull(span.events),
         jsonOrNull(span.links),
         span.traceState === undefined || span.traceState === '' ? null : span.traceState,
+        encoded.elided === 0 ? null : encoded.elided,
       );
       // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
       if (info.changes === 0) continue;
@@ -573,6 +592,11 @@ export class SqliteStore implements Store {
   }
 
   #spanFromRow(row: SpanRow, traceId: string): SpanRecord {
+    const span = this.#columnsFromRow(row, traceId);
+    return { ...span, attributes: decodeAttributes(row.attributes, row.elided, span) };
+  }
+
+  #columnsFromRow(row: SpanRow, traceId: string): SpanRecord {
     return {
       traceId,
       spanId: row.span_id.toString('hex'),
@@ -606,7 +630,7 @@ export class SqliteStore implements Store {
       costSource: row.cost_source,
       errorType: row.error_type,
       aggregatesChildren: row.aggregates_children === 1,
-      attributes: JSON.parse(row.attributes) as Attributes,
+      attributes: EMPTY_ATTRIBUTES,
       resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
       scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
       events: row.events === null ? [] : (JSON.parse(row.events) as OtlpSpanEvent[]),
@@ -686,7 +710,14 @@ export class SqliteStore implements Store {
     if (filter.tool !== undefined) spanMatch('s.tool_name = ?', filter.tool);
     if (filter.text !== undefined && filter.text !== '') {
       const pattern = likePattern(filter.text);
-      spanMatch("(s.name LIKE ? ESCAPE '\\' OR s.attributes LIKE ? ESCAPE '\\')", pattern, pattern);
+      // Promoted attributes may live only in their columns (see promoted-attributes.ts).
+      const columns = SEARCHED_COLUMNS.map((c) => ` OR s.${c} LIKE ? ESCAPE '\\'`).join('');
+      spanMatch(
+        `(s.name LIKE ? ESCAPE '\\' OR s.attributes LIKE ? ESCAPE '\\'${columns})`,
+        pattern,
+        pattern,
+        ...SEARCHED_COLUMNS.map(() => pattern),
+      );
     }
     const sql = `SELECT ${TRACE_COLUMNS} FROM traces t
       ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
