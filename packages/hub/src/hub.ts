@@ -6,6 +6,7 @@ import type { HubStatusResponse } from './api/api-types.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import {
   BearerCheck,
+  DEFAULT_MAX_QUEUED_ITEMS,
   DecodePool,
   decodeWorkerUrl,
   defaultDecodeWorkers,
@@ -49,7 +50,7 @@ export interface HubOptions {
   readonly bodyLimitBytes?: number;
   /**
    * Spans and log records waiting for the store at most; past it, ingest answers 429 with
-   * `Retry-After`. Default 50 000.
+   * `Retry-After`. Default 20 000.
    */
   readonly maxQueuedItems?: number;
   /**
@@ -199,7 +200,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     version: HUB_VERSION,
     storeKind: storeKind(store),
     queueItems: () => queueItems(),
-    queueCapacity: options.maxQueuedItems ?? 50_000,
+    queueCapacity: options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS,
     databaseSizeBytes: () => store.sizeBytes(),
   });
   const workerUrl = decodeWorkerUrl();

@@ -45,7 +45,7 @@ export interface IngestorOptions {
   /**
    * Spans and log records decoded but not yet committed, at most. Past it, requests get 429 with
    * `Retry-After` instead of growing memory; a request alone in the queue is always taken, however
-   * large (the body limit bounds it). Default 50 000.
+   * large (the body limit bounds it). Default 20 000 (about 60 MB of decoded spans).
    */
   readonly maxQueuedItems?: number;
   /** Items per store transaction at most when several requests are committed together. Default 20 000. */
@@ -57,7 +57,7 @@ export interface IngestorOptions {
   readonly decodePool?: DecodePool;
   /** Smaller bodies are decoded inline (a worker round trip costs more than they do). Default 16 KiB. */
   readonly inlineBelowBytes?: number;
-  /** Bytes of bodies waiting in the decode workers at most; past it, 429. Default 64 MiB. */
+  /** Bytes of bodies waiting in the decode workers at most; past it, 429. Default 32 MiB. */
   readonly maxDecodingBytes?: number;
   readonly observer?: IngestObserver;
 }
@@ -71,10 +71,10 @@ interface WriteJob {
   readonly reject: (error: unknown) => void;
 }
 
-const DEFAULT_MAX_QUEUED_ITEMS = 50_000;
+export const DEFAULT_MAX_QUEUED_ITEMS = 20_000;
 const DEFAULT_MAX_BATCH_ITEMS = 20_000;
 const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
-const DEFAULT_MAX_DECODING_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_DECODING_BYTES = 32 * 1024 * 1024;
 const RETRY_AFTER_SECONDS = 1;
 
 const NO_OBSERVER: IngestObserver = {
