@@ -34,8 +34,9 @@ export interface TraceFilter {
   /** The trace lasts at least this long (earliest span start to latest span end). */
   readonly minDurationMs?: number;
   /**
-   * A substring of a span's name or of its attributes serialised as JSON. Case-insensitive for
-   * ASCII letters; other characters match exactly. `%` and `_` are literal.
+   * A substring of a span's name, of its attributes serialised as JSON, or of a GenAI text column
+   * (agent, model, provider, tool, operation, ids, error type). Case-insensitive for ASCII letters;
+   * other characters match exactly. `%` and `_` are literal.
    */
   readonly text?: string;
 }
