@@ -11,8 +11,10 @@
  *   them) and a span reads back exactly as written.
  * - Rollup dimensions and service names are `COLLATE "C"`: byte order and byte equality, as in
  *   SQLite, whatever the database's locale, and cheaper btree comparisons on the hot upsert path.
- * - `traces` and `rollups` rows are updated in place at ingest; a fill factor of 80 leaves room on
+ * - `traces` and rollup rows are updated in place at ingest; a fill factor of 80 leaves room on
  *   their pages for HOT updates (no index writes, less bloat).
+ * - Rollups come in two tiers with the same columns, `rollups` by minute and `rollups_hourly` by
+ *   hour, written in the same transaction; long windows read whole hours from the hour tier.
  * - `usage` holds the bytes of live data, split over 64 rows so that concurrent writers (each adds
  *   to the row of its backend) do not queue on one counter. See `PostgresStore.sizeBytes`.
  * - Resources and scopes are interned by the SHA-256 of their JSON: a unique index on the JSON
@@ -77,6 +79,35 @@ export function logBytesSql(alias: string): string {
   const a = alias === '' ? '' : `${alias}.`;
   return `(${LOG_ROW_BYTES} + octet_length(${a}service) + octet_length(${a}severity_text)
     + octet_length(${a}body) + octet_length(${a}attributes))`;
+}
+
+/**
+ * A rollup tier's table: `rollups` (one row per minute and dimensions) and `rollups_hourly` (one
+ * per hour, keyed by the hour's first minute) have the same columns, so that one query reads both.
+ */
+function rollupTableDdl(s: string, table: 'rollups' | 'rollups_hourly'): string {
+  return `CREATE TABLE IF NOT EXISTS ${s}.${table} (
+  minute integer NOT NULL,
+  service text COLLATE "C" NOT NULL,
+  category text COLLATE "C" NOT NULL,
+  agent text COLLATE "C" NOT NULL,
+  operation text COLLATE "C" NOT NULL,
+  provider text COLLATE "C" NOT NULL,
+  model text COLLATE "C" NOT NULL,
+  tool text COLLATE "C" NOT NULL,
+  count bigint NOT NULL,
+  errors bigint NOT NULL,
+  input_tokens double precision NOT NULL,
+  output_tokens double precision NOT NULL,
+  cache_read_tokens double precision NOT NULL,
+  cache_write_tokens double precision NOT NULL,
+  reasoning_tokens double precision NOT NULL,
+  cost_usd double precision NOT NULL,
+  unpriced bigint NOT NULL,
+  latency text NOT NULL,
+  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+) WITH (fillfactor = 80);
+`;
 }
 
 /**
@@ -157,28 +188,10 @@ CREATE TABLE IF NOT EXISTS ${s}.traces (
 ) WITH (fillfactor = 80);
 CREATE INDEX IF NOT EXISTS traces_listed ON ${s}.traces (listed_ns, trace_id);
 
-CREATE TABLE IF NOT EXISTS ${s}.rollups (
-  minute integer NOT NULL,
-  service text COLLATE "C" NOT NULL,
-  category text COLLATE "C" NOT NULL,
-  agent text COLLATE "C" NOT NULL,
-  operation text COLLATE "C" NOT NULL,
-  provider text COLLATE "C" NOT NULL,
-  model text COLLATE "C" NOT NULL,
-  tool text COLLATE "C" NOT NULL,
-  count bigint NOT NULL,
-  errors bigint NOT NULL,
-  input_tokens double precision NOT NULL,
-  output_tokens double precision NOT NULL,
-  cache_read_tokens double precision NOT NULL,
-  cache_write_tokens double precision NOT NULL,
-  reasoning_tokens double precision NOT NULL,
-  cost_usd double precision NOT NULL,
-  unpriced bigint NOT NULL,
-  latency text NOT NULL,
-  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
-) WITH (fillfactor = 80);
-
+${rollupTableDdl(s, 'rollups')}
+-- The hour tier: the same columns, minute being the first minute of the hour (a multiple of 60);
+-- each row is the sum of that hour's minute rows.
+${rollupTableDdl(s, 'rollups_hourly')}
 CREATE TABLE IF NOT EXISTS ${s}.logs (
   id bigint GENERATED ALWAYS AS IDENTITY,
   time_ns bigint NOT NULL,

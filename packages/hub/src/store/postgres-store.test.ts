@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import type { SpanRecord } from '@agentlens/core';
+import { LatencyHistogram, type LatencyHistogramData, type SpanRecord } from '@agentlens/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../../test-support/require-tool.js';
@@ -17,6 +17,8 @@ import type { Store, TraceSummary } from './store.js';
 
 const BASE = Date.UTC(2026, 0, 1);
 const WINDOW = { fromMs: BASE - 60_000, toMs: BASE + 3_600_000 };
+/** Whole hours only: answered from the hour tier alone. */
+const HOURS = { fromMs: BASE - 3_600_000, toMs: BASE + 3 * 3_600_000 };
 const postgres = findPostgres();
 
 async function allTraces(store: Store): Promise<TraceSummary[]> {
@@ -54,6 +56,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Durations that differ span to span, so that a lost histogram merge shows in the latency figures. */
+function withVariedDurations(spans: SpanRecord[]): SpanRecord[] {
+  return spans.map((span, i) => {
+    const durationMs = 1 + ((i * 7919) % 3000);
+    const end = BigInt(span.startTimeUnixNano) + BigInt(durationMs) * 1_000_000n;
+    return { ...span, durationMs, endTimeUnixNano: end.toString() };
+  });
+}
+
 /** Writes `batches` through `store` with `inFlight` batches outstanding at any moment. */
 async function writeConcurrently(store: Store, batches: SpanRecord[][], inFlight: number): Promise<void> {
   let next = 0;
@@ -76,6 +87,64 @@ describeWithTool(
       PostgresStore.open({ connectionString: server.url, schema, poolSize: 4, ...options });
     const usageBytes = async (schema: string) =>
       Number((await admin.query(`SELECT coalesce(sum(bytes), 0) AS b FROM ${schema}.usage`)).rows[0].b);
+    /** Rollup rows of one tier of `schema` summed by hour and dimensions, histograms merged. */
+    const rollupsByHour = async (schema: string, table: 'rollups' | 'rollups_hourly') => {
+      const { rows } = await admin.query(
+        `SELECT minute - minute % 60 AS hour, service, category, agent, operation, provider, model, tool,
+           count::float8 AS count, errors::float8 AS errors, input_tokens, output_tokens, cost_usd,
+           unpriced::float8 AS unpriced, latency
+         FROM ${schema}.${table}`,
+      );
+      const sums = new Map<
+        string,
+        {
+          count: number;
+          errors: number;
+          tokens: number;
+          costUsd: number;
+          unpriced: number;
+          latency: LatencyHistogram;
+        }
+      >();
+      for (const row of rows) {
+        const key = [
+          row.hour,
+          row.service,
+          row.category,
+          row.agent,
+          row.operation,
+          row.provider,
+          row.model,
+          row.tool,
+        ].join('|');
+        let sum = sums.get(key);
+        if (sum === undefined) {
+          sum = { count: 0, errors: 0, tokens: 0, costUsd: 0, unpriced: 0, latency: new LatencyHistogram() };
+          sums.set(key, sum);
+        }
+        sum.count += row.count;
+        sum.errors += row.errors;
+        sum.tokens += row.input_tokens + row.output_tokens;
+        sum.costUsd += row.cost_usd;
+        sum.unpriced += row.unpriced;
+        sum.latency.merge(JSON.parse(row.latency) as LatencyHistogramData);
+      }
+      // Sums of floats added in another order: 9 significant digits, so that a last-bit
+      // difference never lands on a rounding boundary.
+      const round = (x: number) => Number(x.toPrecision(9));
+      return Object.fromEntries(
+        [...sums].map(([key, sum]) => {
+          const latency = sum.latency.toJSON();
+          return [
+            key,
+            { ...sum, costUsd: round(sum.costUsd), latency: { ...latency, sum: round(latency.sum) } },
+          ];
+        }),
+      );
+    };
+    /** The hour tier of `schema` as stored, and as its minute rows say it must be. */
+    const hourTier = (schema: string) => rollupsByHour(schema, 'rollups_hourly');
+    const minutesByHour = (schema: string) => rollupsByHour(schema, 'rollups');
 
     beforeAll(async () => {
       server = await startPostgres();
@@ -99,19 +168,17 @@ describeWithTool(
         const [a, b] = await Promise.all([open(schema), open(schema)]);
         const reference = await open();
         try {
-          // Durations that differ span to span, so that a histogram merge lost to a race would
-          // show in the latency figures, not only in the counts.
-          const spans = generateAgentSpans({
-            traces: 200,
-            spansPerTrace: 10,
-            startMs: BASE,
-            traceGapMs: 150,
-            seed: 5,
-          }).map((span, i) => {
-            const durationMs = 1 + ((i * 7919) % 3000);
-            const end = BigInt(span.startTimeUnixNano) + BigInt(durationMs) * 1_000_000n;
-            return { ...span, durationMs, endTimeUnixNano: end.toString() };
-          });
+          // Starting 15 s before the hour, so that two hour rows and the minute edge of WINDOW
+          // are written at once too.
+          const spans = withVariedDurations(
+            generateAgentSpans({
+              traces: 200,
+              spansPerTrace: 10,
+              startMs: BASE - 15_000,
+              traceGapMs: 150,
+              seed: 5,
+            }),
+          );
           // Batches that cut traces apart; both hubs write every batch, one in order and one in
           // reverse, three at a time each: the same traces, rollup minutes and keys at once.
           const batches = chunks(spans, 97);
@@ -131,7 +198,16 @@ describeWithTool(
           for (const kind of ['overview', 'agents', 'tools', 'models'] as const) {
             const stats = await b.stats(kind, WINDOW);
             expect(rounded(stats), kind).toEqual(rounded(await reference.stats(kind, WINDOW)));
+            // Over whole hours, from the hour rows the two hubs upserted at once.
+            const hours = await a.stats(kind, HOURS);
+            expect(rounded(hours), `${kind} over whole hours`).toEqual(
+              rounded(await reference.stats(kind, HOURS)),
+            );
           }
+          expect(rounded(await b.timeseries('p95', 3_600_000, 'agent', HOURS))).toEqual(
+            rounded(await reference.timeseries('p95', 3_600_000, 'agent', HOURS)),
+          );
+          expect(await hourTier(schema)).toEqual(await minutesByHour(schema));
           const [overview] = await a.stats('overview', WINDOW);
           expect(overview.requests).toBe(200);
           expect(overview.modelCalls + overview.toolCalls).toBe(1800);
@@ -149,6 +225,64 @@ describeWithTool(
           expect(await usageBytes(schema)).toBe(await usageBytes(reference.schema));
         } finally {
           await Promise.all([a.close(), b.close(), reference.close()]);
+        }
+      });
+
+      it('keeps every hour row the sum of its minute rows while retention cuts hours under two writers', {
+        timeout: 120_000,
+      }, async () => {
+        const schema = freshSchema();
+        const [a, b] = await Promise.all([open(schema), open(schema)]);
+        try {
+          // Two and a half hours of traces, in batches written out of order while retention passes
+          // run: many land on minutes that a pass has cut already, or is cutting.
+          const spans = withVariedDurations(
+            generateAgentSpans({
+              traces: 300,
+              spansPerTrace: 5,
+              startMs: BASE,
+              traceGapMs: 30_000,
+              seed: 11,
+            }),
+          );
+          const batches = chunks(spans, 25);
+          const shuffled = batches
+            .map((batch, i) => ({ batch, rank: (i * 37) % 61 }))
+            .sort((x, y) => x.rank - y.rank)
+            .map((x) => x.batch);
+          const half = Math.ceil(shuffled.length / 2);
+          let writing = true;
+          const writers = Promise.all([
+            writeConcurrently(a, shuffled.slice(0, half), 2),
+            writeConcurrently(b, shuffled.slice(half), 2),
+          ]).finally(() => {
+            writing = false;
+          });
+          // Cutoffs 21, 51, 81, 111 and 141 minutes past BASE, round and round: never on an hour.
+          let rollupRowsDeleted = 0;
+          for (let pass = 0; writing || pass < 5; pass++) {
+            const minute = 20 + ((pass * 30) % 150);
+            const result = await (pass % 2 === 0 ? a : b).applyRetention({
+              maxAgeMs: 0,
+              nowMs: BASE + minute * 60_000 + 1,
+            });
+            rollupRowsDeleted += result.rollupRowsDeleted;
+          }
+          await writers;
+          expect(rollupRowsDeleted).toBeGreaterThan(0);
+          const hours = await hourTier(schema);
+          expect(Object.keys(hours).length).toBeGreaterThan(0);
+          expect(hours).toEqual(await minutesByHour(schema));
+          // So long windows, read from hours, agree with the same window read minute by minute.
+          const perMinute = await a.timeseries('requests', 60_000, 'agent', HOURS);
+          const agents = await b.stats('agents', HOURS);
+          for (const series of perMinute.series) {
+            expect(agents.find((g) => g.name === series.key)?.requests).toBe(
+              series.points.reduce((n, p) => n + p.value, 0),
+            );
+          }
+        } finally {
+          await Promise.all([a.close(), b.close()]);
         }
       });
 
