@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { normalizeSpan, type OtlpSpan, type PriceCatalog, type SpanRecord } from '@agentlens/core';
-import { decodeTraces, SqliteStore } from '@agentlens/hub';
+import { decodeTraces, encodeAttributes, SqliteStore } from '@agentlens/hub';
 import Database from 'better-sqlite3';
 import { mix32 } from './agent-spans.js';
 import { encodeSpans } from './otlp-body-pool.js';
@@ -88,12 +88,16 @@ const COLUMN_VALUES: Readonly<Record<string, (span: SpanRecord) => unknown>> = {
   cost_source: (s) => s.costSource,
   error_type: (s) => s.errorType,
   aggregates_children: (s) => (s.aggregatesChildren ? 1 : 0),
-  attributes: (s) => JSON.stringify(s.attributes),
+  attributes: (s) => encodeAttributes(s).json,
   resource_id: () => 1,
   scope_id: () => 1,
   events: (s) => jsonOrNull(s.events),
   links: (s) => jsonOrNull(s.links),
   trace_state: (s) => (s.traceState === undefined || s.traceState === '' ? null : s.traceState),
+  elided: (s) => {
+    const { elided } = encodeAttributes(s);
+    return elided === 0 ? null : elided;
+  },
 };
 
 /** The values of one span, in the order of `columns`; throws on a column the floor does not know. */

@@ -59,4 +59,6 @@ export {
   PostgresStore,
   SqliteStore,
 } from './store/index.js';
+export type { EncodedAttributes } from './store/promoted-attributes.js';
+export { decodeAttributes, encodeAttributes } from './store/promoted-attributes.js';
 export { HUB_VERSION } from './version.js';
