@@ -140,4 +140,4 @@ export type {
   SpanCategory,
   SpanRecord,
 } from './telemetry-records.js';
-export { NO_GENAI_COLUMNS } from './telemetry-records.js';
+export { NO_GENAI_COLUMNS, SPAN_CATEGORIES } from './telemetry-records.js';

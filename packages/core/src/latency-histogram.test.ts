@@ -79,3 +79,18 @@ describe('LatencyHistogram', () => {
     expect(() => copy.merge({ ...data, accuracy: 0.02 })).toThrow(/accuracy/);
   });
 });
+
+describe('LatencyHistogram.quantileOf', () => {
+  it('gives the quantiles of the histogram it was serialised from', () => {
+    const random = seededRandom(11);
+    const histogram = new LatencyHistogram();
+    for (let i = 0; i < 5000; i++) histogram.record(random() < 0.01 ? 0 : 10 ** (random() * 6 - 3));
+    const data = histogram.toJSON();
+    for (const q of [0, 0.01, 0.5, 0.9, 0.95, 0.99, 1]) {
+      expect(LatencyHistogram.quantileOf(data, q)).toBe(histogram.quantile(q));
+    }
+    const shuffled = { ...data, buckets: [...data.buckets].reverse() };
+    expect(LatencyHistogram.quantileOf(shuffled, 0.95)).toBe(histogram.quantile(0.95));
+    expect(LatencyHistogram.quantileOf(new LatencyHistogram().toJSON(), 0.95)).toBe(0);
+  });
+});

@@ -148,6 +148,36 @@ export class LatencyHistogram {
     };
   }
 
+  /**
+   * {@link LatencyHistogram.quantile} of a serialised histogram, without building one: for the
+   * many single-histogram points of a per-minute series.
+   */
+  static quantileOf(data: LatencyHistogramData, q: number): number {
+    if (data.accuracy !== LATENCY_RELATIVE_ACCURACY) return LatencyHistogram.fromJSON(data).quantile(q);
+    if (data.count === 0) return 0;
+    if (q <= 0) return data.min;
+    if (q >= 1) return data.max;
+    const rank = Math.floor(q * (data.count - 1));
+    let seen = data.zeroCount;
+    if (rank < seen) return data.min;
+    const buckets = data.buckets;
+    for (let i = 1; i < buckets.length; i++) {
+      if ((buckets[i] as readonly [number, number])[0] <= (buckets[i - 1] as readonly [number, number])[0]) {
+        // Not in the ascending order toJSON writes: merge properly instead.
+        return LatencyHistogram.fromJSON(data).quantile(q);
+      }
+    }
+    for (const [index, n] of buckets) {
+      seen += n;
+      if (seen > rank) {
+        const bucket = Math.min(Math.max(index, MIN_INDEX), MAX_INDEX);
+        const estimate = (2 * GAMMA ** bucket) / (GAMMA + 1);
+        return Math.min(Math.max(estimate, data.min), data.max);
+      }
+    }
+    return data.max;
+  }
+
   static fromJSON(data: LatencyHistogramData): LatencyHistogram {
     const histogram = new LatencyHistogram();
     histogram.merge(data);

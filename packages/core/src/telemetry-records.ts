@@ -99,6 +99,16 @@ export interface OtlpMetricPoint {
 /** What a span is, in agentlens' model. */
 export type SpanCategory = 'agent' | 'model' | 'tool' | 'workflow' | 'workflow_node' | 'other';
 
+/** Every {@link SpanCategory}. */
+export const SPAN_CATEGORIES: readonly SpanCategory[] = [
+  'agent',
+  'model',
+  'tool',
+  'workflow',
+  'workflow_node',
+  'other',
+];
+
 /**
  * A span as the hub stores it: the GenAI fields as columns (null when the span does not carry
  * them), everything else in `attributes`. Produced from any attribute dialect by the normalizer.

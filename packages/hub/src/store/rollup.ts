@@ -66,6 +66,11 @@ export interface RollupRow extends RollupKey, Omit<RollupMeasures, 'latency'> {
    * query did not ask for it.
    */
   readonly latencyJson: string | null;
+  /**
+   * The p95 of the row's latency, in seconds, when the backend computed it itself; only for a row
+   * that is by itself one whole timeseries point (one step, one key).
+   */
+  readonly p95Seconds?: number;
 }
 
 /** Minute of a span's end, from its end time in Unix nanoseconds. */
@@ -418,7 +423,9 @@ export function timeseriesFromRollups(
         if (request) slots.values[index] = (slots.values[index] as number) + row.errors;
         break;
       case 'p95':
-        if (request) {
+        if (request && row.p95Seconds !== undefined) {
+          slots.values[index] = row.p95Seconds;
+        } else if (request) {
           const list = slots.latency[index] ?? [];
           list.push(row.latencyJson);
           slots.latency[index] = list;
@@ -438,10 +445,15 @@ export function timeseriesFromRollups(
       let v = value;
       const latency = slots.latency[i];
       if (measure === 'p95' && latency !== undefined) {
-        const histogram = new LatencyHistogram();
-        for (const json of latency)
-          if (json !== null) histogram.merge(JSON.parse(json) as LatencyHistogramData);
-        v = histogram.quantile(0.95);
+        const texts = latency.filter((json): json is string => json !== null);
+        if (texts.length === 1) {
+          // Most per-minute points hold one histogram: read its quantile without building one.
+          v = LatencyHistogram.quantileOf(JSON.parse(texts[0] as string) as LatencyHistogramData, 0.95);
+        } else {
+          const histogram = new LatencyHistogram();
+          for (const json of texts) histogram.merge(JSON.parse(json) as LatencyHistogramData);
+          v = histogram.quantile(0.95);
+        }
       }
       return { timeMs: firstStep + i * stepMs, value: v };
     });

@@ -11,7 +11,7 @@
  * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
  * - Rollups come in two tiers, minutes and hours, written together; long windows read hours.
  */
-export const SQLITE_SCHEMA_VERSION = 4;
+export const SQLITE_SCHEMA_VERSION = 5;
 
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
@@ -41,6 +41,22 @@ export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
 ) WITHOUT ROWID;`,
   // 4: attributes equal to their column are kept in the column only.
   4: 'ALTER TABLE spans ADD COLUMN elided INTEGER;',
+  // 5: rollups keyed by category first, so a query for one category reads only its rows.
+  5: ['rollups', 'rollups_hourly']
+    .map(
+      (table) => `CREATE TABLE ${table}_v5 (
+  minute INTEGER NOT NULL, service TEXT NOT NULL, category TEXT NOT NULL, agent TEXT NOT NULL,
+  operation TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, tool TEXT NOT NULL,
+  count INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
+  reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL, latency TEXT NOT NULL,
+  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
+) WITHOUT ROWID;
+INSERT INTO ${table}_v5 SELECT * FROM ${table};
+DROP TABLE ${table};
+ALTER TABLE ${table}_v5 RENAME TO ${table};`,
+    )
+    .join('\n'),
 };
 
 export const SQLITE_SCHEMA = `
@@ -129,7 +145,7 @@ CREATE TABLE rollups (
   cost_usd REAL NOT NULL,
   unpriced INTEGER NOT NULL,
   latency TEXT NOT NULL,
-  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
 ) WITHOUT ROWID;
 
 -- The hour tier: the same columns, minute being the first minute of the hour; each row is the
@@ -153,7 +169,7 @@ CREATE TABLE rollups_hourly (
   cost_usd REAL NOT NULL,
   unpriced INTEGER NOT NULL,
   latency TEXT NOT NULL,
-  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
+  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
 ) WITHOUT ROWID;
 
 CREATE TABLE logs (

@@ -9,7 +9,7 @@ import type {
   SpanCategory,
   SpanRecord,
 } from '@agentlens/core';
-import { LatencyHistogram, type LatencyHistogramData } from '@agentlens/core';
+import { LatencyHistogram, type LatencyHistogramData, SPAN_CATEGORIES } from '@agentlens/core';
 import Database from 'better-sqlite3';
 import { decodeAttributes, encodeAttributes } from './promoted-attributes.js';
 import {
@@ -85,6 +85,14 @@ const SEARCHED_COLUMNS = [
   'error_type',
   'workflow_name',
 ] as const;
+/** The state of the `agentlens_merge_latency` SQL aggregate. */
+interface MergeState {
+  first: string | null;
+  merged: LatencyHistogram | null;
+}
+/** Every category, so that a query over all of them still walks the rollups' key (category first). */
+const ALL_CATEGORIES = `category IN (${SPAN_CATEGORIES.map((c) => `'${c}'`).join(', ')})`;
+const EMPTY_LATENCY_JSON = JSON.stringify(new LatencyHistogram().toJSON());
 const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const SPAN_ID_BYTES = 8;
 const MAX_PAGE = 1000;
@@ -276,14 +284,35 @@ export class SqliteStore implements Store {
     db.pragma('cache_size = -32000');
     // Merges serialised latency histograms inside SQL, so grouped rollup queries hand back one
     // histogram per group instead of one row per minute.
+    // A group of one histogram (most per-minute groups) hands its text back untouched.
     const mergeLatency = {
-      start: () => new LatencyHistogram(),
-      step: (histogram: LatencyHistogram, json: string | null) => {
-        if (json !== null) histogram.merge(JSON.parse(json) as LatencyHistogramData);
-        return histogram;
+      start: (): MergeState => ({ first: null, merged: null }),
+      step: (state: MergeState, json: string | null) => {
+        if (json === null) return state;
+        if (state.first === null && state.merged === null) {
+          state.first = json;
+          return state;
+        }
+        if (state.merged === null) {
+          state.merged = LatencyHistogram.fromJSON(JSON.parse(state.first as string) as LatencyHistogramData);
+          state.first = null;
+        }
+        state.merged.merge(JSON.parse(json) as LatencyHistogramData);
+        return state;
       },
-      result: (histogram: LatencyHistogram) => JSON.stringify(histogram.toJSON()),
+      result: (state: MergeState) =>
+        state.merged !== null ? JSON.stringify(state.merged.toJSON()) : (state.first ?? EMPTY_LATENCY_JSON),
     };
+    const latencyP95 = {
+      ...mergeLatency,
+      result: (state: MergeState) =>
+        state.merged !== null
+          ? state.merged.quantile(0.95)
+          : state.first === null
+            ? 0
+            : LatencyHistogram.quantileOf(JSON.parse(state.first) as LatencyHistogramData, 0.95),
+    };
+    db.aggregate('agentlens_latency_p95', latencyP95 as unknown as Parameters<typeof db.aggregate>[1]);
     // The typings fix the step's second parameter to the accumulator's type; SQLite passes the column.
     db.aggregate('agentlens_merge_latency', mergeLatency as unknown as Parameters<typeof db.aggregate>[1]);
     if (version === 0) {
@@ -489,7 +518,7 @@ export class SqliteStore implements Store {
     const readLatency = this.#statement(`SELECT latency FROM ${table} WHERE ${key}`).pluck();
     const upsertRollup = this.#statement(
       `INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (minute, service, category, agent, operation, provider, model, tool) DO UPDATE SET
+       ON CONFLICT (category, minute, service, agent, operation, provider, model, tool) DO UPDATE SET
          count = count + excluded.count,
          errors = errors + excluded.errors,
          input_tokens = input_tokens + excluded.input_tokens,
@@ -746,6 +775,11 @@ export class SqliteStore implements Store {
         : needs.latency === 'agent'
           ? "agentlens_merge_latency(CASE WHEN category = 'agent' THEN latency END)"
           : 'agentlens_merge_latency(latency)';
+    // The rollups' key starts with the category: name it, every category if need be, so that the
+    // minute range is a range of the key.
+    const where = `${needs.where.includes('category =') ? '' : `${ALL_CATEGORIES} AND `}${
+      needs.where === '' ? '' : `${needs.where} AND `
+    }`;
     const rows: RollupRow[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
       const table = segment.tier === 'hour' ? 'rollups_hourly' : 'rollups';
@@ -754,11 +788,36 @@ export class SqliteStore implements Store {
           sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
           sum(cache_write_tokens) AS cacheWriteTokens, sum(reasoning_tokens) AS reasoningTokens,
           sum(cost_usd) AS costUsd, sum(unpriced) AS unpriced, ${latency} AS latencyJson
-        FROM ${table} WHERE minute >= ? AND minute < ? ${needs.where === '' ? '' : `AND ${needs.where}`}
+        FROM ${table} WHERE ${where} minute >= ? AND minute < ?
         GROUP BY 1, category, agent, provider, model, tool`;
       for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[]) {
         rows.push(row);
       }
+    }
+    return rows;
+  }
+
+  /**
+   * A p95 series with steps shorter than an hour: every step comes from the minute tier alone, so
+   * SQL groups each point (step, key) into one row and computes its quantile in place.
+   */
+  #p95Rows(window: TimeWindow, groupBy: TimeseriesGroupBy | null, stepMs: number): RollupRow[] {
+    checkWindow(window);
+    const needs = timeseriesNeeds('p95', groupBy);
+    const stepMinutes = stepMs / MINUTE_MS;
+    const key = groupBy === null ? "''" : groupBy;
+    const rows: RollupRow[] = [];
+    for (const segment of rollupSegments(window, stepMs)) {
+      const sql = `SELECT minute - minute % ${stepMinutes} AS minute, '' AS service, min(category) AS category,
+          ${groupBy === 'agent' ? 'agent' : "''"} AS agent, '' AS operation, '' AS provider,
+          ${groupBy === 'model' ? 'model' : "''"} AS model, ${groupBy === 'tool' ? 'tool' : "''"} AS tool,
+          sum(count) AS count, sum(errors) AS errors, 0 AS inputTokens, 0 AS outputTokens, 0 AS cacheReadTokens,
+          0 AS cacheWriteTokens, 0 AS reasoningTokens, 0 AS costUsd, 0 AS unpriced, NULL AS latencyJson,
+          agentlens_latency_p95(latency) AS p95Seconds
+        FROM rollups WHERE ${needs.where} AND minute >= ? AND minute < ?
+        GROUP BY 1, ${key}`;
+      for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[])
+        rows.push(row);
     }
     return rows;
   }
@@ -787,7 +846,10 @@ export class SqliteStore implements Store {
     if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
-    const rows = this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
+    const rows =
+      measure === 'p95' && stepMs < HOUR_MINUTES * MINUTE_MS
+        ? this.#p95Rows(window, groupBy, stepMs)
+        : this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
     return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
   }
 
