@@ -499,6 +499,18 @@ export const METRIC_CATALOG = {
   },
 } as const satisfies Record<string, MetricDefinition>;
 
+/**
+ * Process metrics prom-client's `collectDefaultMetrics` exposes as gauges named `_total`, which
+ * Prometheus' naming rules (and `promtool check metrics`) reject. They add nothing to the
+ * per-type gauges `nodejs_active_handles` / `_requests` / `_resources`, whose sum gives the same
+ * figure, so every agentlens registry removes them.
+ */
+export const MISNAMED_PROCESS_METRICS = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
 /** The SDK's name for a catalog entry. */
 export type MetricKey = keyof typeof METRIC_CATALOG;
 

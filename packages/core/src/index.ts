@@ -10,6 +10,7 @@ export {
   isValidMetricPrefix,
   METRIC_CATALOG,
   METRIC_DEFINITIONS,
+  MISNAMED_PROCESS_METRICS,
   namingProblems,
   OVERFLOW_LABEL_VALUE,
   prefixedMetricName,

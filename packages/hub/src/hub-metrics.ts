@@ -1,4 +1,4 @@
-import { HUB_METRIC_CATALOG } from '@agentlens/core';
+import { HUB_METRIC_CATALOG, MISNAMED_PROCESS_METRICS } from '@agentlens/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OtlpSignal } from './otlp/index.js';
 import type { IngestObserver, RejectReason } from './receiver/index.js';
@@ -99,9 +99,15 @@ export class HubMetrics {
       .labels({ version: options.version, store: options.storeKind })
       .set(1);
     collectDefaultMetrics({ register: this.registry });
+    for (const name of MISNAMED_PROCESS_METRICS) this.registry.removeSingleMetric(name);
 
+    // Series a dashboard or alert reads start at 0, so that rate() and absent() behave from the start.
+    for (const kind of ['traces', 'spans', 'logs', 'rollups'] as const)
+      this.#retention.labels({ kind }).inc(0);
+    for (const signal of ['traces', 'logs'] as const) writeFailures.labels({ signal }).inc(0);
     for (const signal of ['traces', 'logs', 'metrics'] as const) {
       receivedItems.labels({ signal }).inc(0);
+      rejectedItems.labels({ signal, reason: 'invalid' }).inc(0);
       for (const outcome of ['ok', 'malformed', 'overloaded'] as const) {
         this.#requests.labels({ transport: 'http', signal, outcome }).inc(0);
       }

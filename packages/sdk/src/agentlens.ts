@@ -5,6 +5,7 @@ import {
   ATTR_AGENTLENS_COST_SOURCE,
   createRedactor,
   type Instrumentation,
+  MISNAMED_PROCESS_METRICS,
   PriceCatalog,
   REPORT_SCHEMA_ID,
   type Redactor,
@@ -306,16 +307,7 @@ export class Agentlens {
 
   #collectProcessMetrics(prefix: string): void {
     collectDefaultMetrics({ register: this.registry, prefix });
-    // prom-client exposes these three sums as gauges named `_total`, which Prometheus' naming rules
-    // (and `promtool check metrics`) reject; they add nothing to the per-type gauges
-    // `nodejs_active_handles` / `_requests` / `_resources`, whose sum gives the same figure.
-    for (const name of [
-      'nodejs_active_handles_total',
-      'nodejs_active_requests_total',
-      'nodejs_active_resources_total',
-    ]) {
-      this.registry.removeSingleMetric(`${prefix}${name}`);
-    }
+    for (const name of MISNAMED_PROCESS_METRICS) this.registry.removeSingleMetric(`${prefix}${name}`);
   }
 
   // ---- tracing: one call, three signals ------------------------------------------------------
