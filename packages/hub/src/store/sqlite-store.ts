@@ -798,24 +798,37 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A p95 series with steps shorter than an hour: every step comes from the minute tier alone, so
-   * SQL groups each point (step, key) into one row and computes its quantile in place.
+   * A series with steps shorter than an hour: every step comes from the minute tier alone, so SQL
+   * groups each point (step, key) into one row, computing only the measure asked for (a p95 in
+   * place), and hands back one row per point.
    */
-  #p95Rows(window: TimeWindow, groupBy: TimeseriesGroupBy | null, stepMs: number): RollupRow[] {
+  #minuteSeriesRows(
+    window: TimeWindow,
+    measure: TimeseriesMeasure,
+    groupBy: TimeseriesGroupBy | null,
+    stepMs: number,
+  ): RollupRow[] {
     checkWindow(window);
-    const needs = timeseriesNeeds('p95', groupBy);
+    const needs = timeseriesNeeds(measure, groupBy);
+    const where = `${needs.where.includes('category =') ? '' : `${ALL_CATEGORIES} AND `}${
+      needs.where === '' ? '' : `${needs.where} AND `
+    }`;
     const stepMinutes = stepMs / MINUTE_MS;
     const key = groupBy === null ? "''" : groupBy;
+    const sum = (column: string, wanted: boolean) => (wanted ? `sum(${column})` : '0');
+    const sql = `SELECT minute - minute % ${stepMinutes} AS minute, '' AS service, min(category) AS category,
+        ${groupBy === 'agent' ? 'agent' : "''"} AS agent, '' AS operation, '' AS provider,
+        ${groupBy === 'model' ? 'model' : "''"} AS model, ${groupBy === 'tool' ? 'tool' : "''"} AS tool,
+        ${sum('count', measure === 'requests')} AS count, ${sum('errors', measure === 'errors')} AS errors,
+        ${sum('input_tokens', measure === 'tokens')} AS inputTokens,
+        ${sum('output_tokens', measure === 'tokens')} AS outputTokens, 0 AS cacheReadTokens,
+        0 AS cacheWriteTokens, 0 AS reasoningTokens, ${sum('cost_usd', measure === 'cost')} AS costUsd,
+        0 AS unpriced, NULL AS latencyJson,
+        ${measure === 'p95' ? 'agentlens_latency_p95(latency)' : 'NULL'} AS p95Seconds
+      FROM rollups WHERE ${where} minute >= ? AND minute < ?
+      GROUP BY 1, ${key}`;
     const rows: RollupRow[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
-      const sql = `SELECT minute - minute % ${stepMinutes} AS minute, '' AS service, min(category) AS category,
-          ${groupBy === 'agent' ? 'agent' : "''"} AS agent, '' AS operation, '' AS provider,
-          ${groupBy === 'model' ? 'model' : "''"} AS model, ${groupBy === 'tool' ? 'tool' : "''"} AS tool,
-          sum(count) AS count, sum(errors) AS errors, 0 AS inputTokens, 0 AS outputTokens, 0 AS cacheReadTokens,
-          0 AS cacheWriteTokens, 0 AS reasoningTokens, 0 AS costUsd, 0 AS unpriced, NULL AS latencyJson,
-          agentlens_latency_p95(latency) AS p95Seconds
-        FROM rollups WHERE ${needs.where} AND minute >= ? AND minute < ?
-        GROUP BY 1, ${key}`;
       for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[])
         rows.push(row);
     }
@@ -847,8 +860,8 @@ export class SqliteStore implements Store {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
     const rows =
-      measure === 'p95' && stepMs < HOUR_MINUTES * MINUTE_MS
-        ? this.#p95Rows(window, groupBy, stepMs)
+      stepMs < HOUR_MINUTES * MINUTE_MS
+        ? this.#minuteSeriesRows(window, measure, groupBy, stepMs)
         : this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
     return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
   }
