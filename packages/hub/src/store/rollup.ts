@@ -66,11 +66,6 @@ export interface RollupRow extends RollupKey, Omit<RollupMeasures, 'latency'> {
    * query did not ask for it.
    */
   readonly latencyJson: string | null;
-  /**
-   * The p95 of the row's latency, in seconds, when the backend computed it itself; only for a row
-   * that is by itself one whole timeseries point (one step, one key).
-   */
-  readonly p95Seconds?: number;
 }
 
 /** Minute of a span's end, from its end time in Unix nanoseconds. */
@@ -423,9 +418,7 @@ export function timeseriesFromRollups(
         if (request) slots.values[index] = (slots.values[index] as number) + row.errors;
         break;
       case 'p95':
-        if (request && row.p95Seconds !== undefined) {
-          slots.values[index] = row.p95Seconds;
-        } else if (request) {
+        if (request) {
           const list = slots.latency[index] ?? [];
           list.push(row.latencyJson);
           slots.latency[index] = list;
@@ -458,6 +451,50 @@ export function timeseriesFromRollups(
       return { timeMs: firstStep + i * stepMs, value: v };
     });
     series.push({ key, points });
+  }
+  series.sort((a, b) => (a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
+  return series;
+}
+
+/** One point of a series as a backend computed it: the step's first minute, the key, the value. */
+export interface SeriesPoint {
+  readonly minute: number;
+  /** The agent, model or tool; `''` for the ungrouped series. */
+  readonly key: string;
+  readonly value: number;
+}
+
+/**
+ * The dense series of a window from points a backend computed itself, one per (step, key) with
+ * data (see {@link timeseriesFromRollups} for the grid and the ordering).
+ */
+export function timeseriesFromPoints(
+  stepMs: number,
+  groupBy: TimeseriesGroupBy | null,
+  window: TimeWindow,
+  points: Iterable<SeriesPoint>,
+): Timeseries[] {
+  const firstStep = Math.floor(window.fromMs / stepMs) * stepMs;
+  const stepCount = window.toMs <= firstStep ? 0 : Math.ceil((window.toMs - firstStep) / stepMs);
+  const perKey = new Map<string | null, number[]>();
+  const valuesOf = (key: string | null) => {
+    let values = perKey.get(key);
+    if (values === undefined) {
+      values = new Array<number>(stepCount).fill(0);
+      perKey.set(key, values);
+    }
+    return values;
+  };
+  if (groupBy === null) valuesOf(null);
+  for (const point of points) {
+    const index = Math.floor((point.minute * MINUTE_MS - firstStep) / stepMs);
+    if (index < 0 || index >= stepCount) continue;
+    const values = valuesOf(groupBy === null ? null : point.key);
+    values[index] = (values[index] as number) + point.value;
+  }
+  const series: Timeseries[] = [];
+  for (const [key, values] of perKey) {
+    series.push({ key, points: values.map((value, i) => ({ timeMs: firstStep + i * stepMs, value })) });
   }
   series.sort((a, b) => (a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
   return series;
