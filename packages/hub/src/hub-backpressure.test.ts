@@ -117,6 +117,45 @@ describe('the hub with a slow store', () => {
     }
   });
 
+  it('answers 429 before reading a body once too many bytes of requests are in hand', async () => {
+    const { store } = slowStore(300);
+    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 150_000 });
+    try {
+      const sent = batches(8, 150);
+      expect(sent[0]?.json.byteLength).toBeGreaterThan(50_000);
+      const answers = await Promise.all(
+        sent.map(async (b) => {
+          const res = await fetch(`${hub.url}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: b.json,
+          });
+          return {
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            text: await res.text(),
+            b,
+          };
+        }),
+      );
+      const ok = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(ok.length + refused.length).toBe(8);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(ok.length).toBeGreaterThan(0);
+      for (const r of refused) {
+        expect(r.retryAfter).toBe('1');
+        expect(r.text).toContain('bytes of requests already');
+      }
+      const stored = await storedSpanIds(store);
+      expect(stored.size).toBe(ok.length * 150);
+      for (const r of refused) for (const id of r.b.ids) expect(stored.has(id)).toBe(false);
+    } finally {
+      await hub.close();
+      await store.close();
+    }
+  });
+
   it('commits what is queued before close() resolves', async () => {
     const { store } = slowStore(400);
     const hub = await createHub({ port: 0, store });

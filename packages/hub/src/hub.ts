@@ -54,6 +54,11 @@ export interface HubOptions {
    */
   readonly maxQueuedItems?: number;
   /**
+   * Bytes of OTLP/HTTP request bodies (by `Content-Length`) in hand at once; past it, 429 before
+   * the body is read. Default 32 MiB.
+   */
+  readonly maxBodyBytesInFlight?: number;
+  /**
    * Worker threads that decode and normalize large request bodies off the main thread, which
    * keeps to HTTP and the store. Default: one per core beyond the first (1 to 4); 0 decodes
    * everything on the main thread. Running from TypeScript sources, there are none.
@@ -107,6 +112,7 @@ const DEFAULT_PORT = 4318;
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
 const DEFAULT_RETENTION_INTERVAL_MS = 60_000;
+const DEFAULT_BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
 /** Paths open without the token: a probe reveals only up or down, so a kubelet can call it. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -270,7 +276,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
-  registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes });
+  const maxBodyBytesInFlight = options.maxBodyBytesInFlight ?? DEFAULT_BODY_BYTES_IN_FLIGHT;
+  if (!Number.isInteger(maxBodyBytesInFlight) || maxBodyBytesInFlight <= 0) {
+    throw new RangeError(
+      `maxBodyBytesInFlight must be a positive integer, got ${String(maxBodyBytesInFlight)}`,
+    );
+  }
+  registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes, maxBodyBytesInFlight });
 
   const retention = options.retention;
   const policy: RetentionPolicy | undefined =

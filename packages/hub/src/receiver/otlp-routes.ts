@@ -48,10 +48,18 @@ function isGzip(contentEncoding: string | undefined): boolean {
   );
 }
 
+const RETRY_AFTER_SECONDS = 1;
+
 /** What the OTLP handlers need from the hub. */
 export interface OtlpRouteOptions {
   readonly ingest: IngestFn;
   readonly bodyLimitBytes: number;
+  /**
+   * Bytes of request bodies (as declared by `Content-Length`) being read, decoded and committed at
+   * once, at most. Past it, a request is answered 429 before its body is read, so a crowd of large
+   * exports cannot pile up in memory. A request alone is always taken.
+   */
+  readonly maxBodyBytesInFlight: number;
 }
 
 /**
@@ -59,7 +67,8 @@ export interface OtlpRouteOptions {
  * A 2xx is sent only after the store has committed the batch.
  */
 export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
-  const { ingest, bodyLimitBytes } = options;
+  const { ingest, bodyLimitBytes, maxBodyBytesInFlight } = options;
+  let bytesInFlight = 0;
 
   // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
   app.removeAllContentTypeParsers();
@@ -74,9 +83,31 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
     if (Number.isFinite(declared) && declared > bodyLimitBytes) {
       throw new HubError(413, 'payload_too_large', `body exceeds the limit of ${bodyLimitBytes} bytes`);
     }
-    const body =
-      request.body instanceof Readable ? await readBody(request.body, gzip, bodyLimitBytes) : Buffer.alloc(0);
-    const partial = await ingest(signal, body, encoding);
+    const cost = Number.isFinite(declared) && declared > 0 ? declared : 0;
+    if (bytesInFlight > 0 && bytesInFlight + cost > maxBodyBytesInFlight) {
+      if (request.body instanceof Readable) {
+        // Discard the body unread so that the connection can carry the answer and the next request.
+        request.body.on('error', () => {});
+        request.body.resume();
+      }
+      throw new HubError(
+        429,
+        'overloaded',
+        `the hub holds ${bytesInFlight} bytes of requests already; retry later`,
+        RETRY_AFTER_SECONDS,
+      );
+    }
+    bytesInFlight += cost;
+    let partial: Awaited<ReturnType<IngestFn>>;
+    try {
+      const body =
+        request.body instanceof Readable
+          ? await readBody(request.body, gzip, bodyLimitBytes)
+          : Buffer.alloc(0);
+      partial = await ingest(signal, body, encoding);
+    } finally {
+      bytesInFlight -= cost;
+    }
     return reply
       .code(200)
       .type(encoding === 'json' ? 'application/json' : 'application/x-protobuf')
