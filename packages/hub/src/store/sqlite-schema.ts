@@ -13,12 +13,14 @@
  */
 export const SQLITE_SCHEMA_VERSION = 5;
 
-/** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
-export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
-  // 2: spans keep their W3C tracestate.
-  2: 'ALTER TABLE spans ADD COLUMN trace_state TEXT;',
-  // 3: the hour tier of the rollups (the store fills it from the minute tier after migrating).
-  3: `CREATE TABLE rollups_hourly (
+/** The rollup key: category first, so that a query for one category reads only its rows. */
+const ROLLUP_KEY = 'category, minute, service, agent, operation, provider, model, tool';
+/** The key of schema versions 1 to 4. */
+const ROLLUP_KEY_V1 = 'minute, service, category, agent, operation, provider, model, tool';
+
+/** A rollup table (minute or hour tier: the same columns); dimensions use '' for absent values. */
+function rollupTable(name: string, key: string): string {
+  return `CREATE TABLE ${name} (
   minute INTEGER NOT NULL,
   service TEXT NOT NULL,
   category TEXT NOT NULL,
@@ -37,21 +39,22 @@ export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   cost_usd REAL NOT NULL,
   unpriced INTEGER NOT NULL,
   latency TEXT NOT NULL,
-  PRIMARY KEY (minute, service, category, agent, operation, provider, model, tool)
-) WITHOUT ROWID;`,
+  PRIMARY KEY (${key})
+) WITHOUT ROWID;`;
+}
+
+/** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
+export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
+  // 2: spans keep their W3C tracestate.
+  2: 'ALTER TABLE spans ADD COLUMN trace_state TEXT;',
+  // 3: the hour tier of the rollups (the store fills it from the minute tier after migrating).
+  3: rollupTable('rollups_hourly', ROLLUP_KEY_V1),
   // 4: attributes equal to their column are kept in the column only.
   4: 'ALTER TABLE spans ADD COLUMN elided INTEGER;',
   // 5: rollups keyed by category first, so a query for one category reads only its rows.
   5: ['rollups', 'rollups_hourly']
     .map(
-      (table) => `CREATE TABLE ${table}_v5 (
-  minute INTEGER NOT NULL, service TEXT NOT NULL, category TEXT NOT NULL, agent TEXT NOT NULL,
-  operation TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, tool TEXT NOT NULL,
-  count INTEGER NOT NULL, errors INTEGER NOT NULL, input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL,
-  reasoning_tokens INTEGER NOT NULL, cost_usd REAL NOT NULL, unpriced INTEGER NOT NULL, latency TEXT NOT NULL,
-  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
-) WITHOUT ROWID;
+      (table) => `${rollupTable(`${table}_v5`, ROLLUP_KEY)}
 INSERT INTO ${table}_v5 SELECT * FROM ${table};
 DROP TABLE ${table};
 ALTER TABLE ${table}_v5 RENAME TO ${table};`,
@@ -126,51 +129,11 @@ CREATE TABLE traces (
 ) WITHOUT ROWID;
 CREATE INDEX traces_listed ON traces (listed_ns, trace_id);
 
-CREATE TABLE rollups (
-  minute INTEGER NOT NULL,
-  service TEXT NOT NULL,
-  category TEXT NOT NULL,
-  agent TEXT NOT NULL,
-  operation TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  tool TEXT NOT NULL,
-  count INTEGER NOT NULL,
-  errors INTEGER NOT NULL,
-  input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cache_read_tokens INTEGER NOT NULL,
-  cache_write_tokens INTEGER NOT NULL,
-  reasoning_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
-  unpriced INTEGER NOT NULL,
-  latency TEXT NOT NULL,
-  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
-) WITHOUT ROWID;
+${rollupTable('rollups', ROLLUP_KEY)}
 
 -- The hour tier: the same columns, minute being the first minute of the hour; each row is the
 -- sum of that hour's minute rows.
-CREATE TABLE rollups_hourly (
-  minute INTEGER NOT NULL,
-  service TEXT NOT NULL,
-  category TEXT NOT NULL,
-  agent TEXT NOT NULL,
-  operation TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  tool TEXT NOT NULL,
-  count INTEGER NOT NULL,
-  errors INTEGER NOT NULL,
-  input_tokens INTEGER NOT NULL,
-  output_tokens INTEGER NOT NULL,
-  cache_read_tokens INTEGER NOT NULL,
-  cache_write_tokens INTEGER NOT NULL,
-  reasoning_tokens INTEGER NOT NULL,
-  cost_usd REAL NOT NULL,
-  unpriced INTEGER NOT NULL,
-  latency TEXT NOT NULL,
-  PRIMARY KEY (category, minute, service, agent, operation, provider, model, tool)
-) WITHOUT ROWID;
+${rollupTable('rollups_hourly', ROLLUP_KEY)}
 
 CREATE TABLE logs (
   id INTEGER PRIMARY KEY,
