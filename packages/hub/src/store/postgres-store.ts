@@ -1,14 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type {
-  TelemetryAttributes as Attributes,
-  LogRecord,
-  OtlpScope,
-  OtlpSpanEvent,
-  OtlpSpanLink,
-  SpanCategory,
-  SpanRecord,
-} from '@agentlens/core';
+import type { LogRecord, SpanRecord } from '@agentlens/core';
 import { LatencyHistogram, type LatencyHistogramData } from '@agentlens/core';
 import pg from 'pg';
 import {
@@ -55,9 +47,16 @@ import type {
   TraceDetail,
   TraceFilter,
   TracePage,
-  TraceSummary,
 } from './store.js';
 import { decodeTraceCursor, encodeTraceCursor, likePattern, msToNanos } from './store-util.js';
+import {
+  type LogRow,
+  logFromRow,
+  type SpanRow,
+  spanFromRow,
+  type TraceRow,
+  traceSummaryFromRow,
+} from './stored-rows.js';
 
 /** Options of {@link PostgresStore}. */
 export interface PostgresStoreOptions {
@@ -272,76 +271,6 @@ function checkPoolSize(value: unknown): number {
 
 /** A resource or scope of a batch: its committed interned id, or its JSON still to intern. */
 type InternRef = number | string;
-
-interface SpanRow {
-  span_id: Buffer;
-  parent_span_id: Buffer | null;
-  service: string;
-  name: string;
-  kind: number;
-  start_ns: string;
-  end_ns: string;
-  duration_ms: number;
-  status_code: number;
-  status_message: string | null;
-  category: SpanCategory;
-  operation: string | null;
-  agent_name: string | null;
-  agent_id: string | null;
-  conversation_id: string | null;
-  provider: string | null;
-  request_model: string | null;
-  response_model: string | null;
-  tool_name: string | null;
-  tool_call_id: string | null;
-  workflow_name: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_read_tokens: number | null;
-  cache_write_tokens: number | null;
-  reasoning_tokens: number | null;
-  cost_usd: number | null;
-  unpriced: boolean;
-  cost_source: string | null;
-  error_type: string | null;
-  aggregates_children: boolean;
-  attributes: string;
-  resource_id: number;
-  scope_id: number;
-  events: string | null;
-  links: string | null;
-  trace_state: string | null;
-}
-
-interface LogRow {
-  time_ns: string;
-  observed_ns: string;
-  service: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  trace_id: Buffer | null;
-  span_id: Buffer | null;
-  attributes: string;
-  resource_id: number;
-  scope_id: number;
-}
-
-interface TraceRow {
-  trace_id: Buffer;
-  listed_ns: string;
-  start_ns: string;
-  end_ns: string;
-  duration_ms: number;
-  root_name: string | null;
-  root_service: string | null;
-  span_count: number;
-  error_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  unpriced: number;
-}
 
 interface TraceDelta {
   id: Buffer;
@@ -1246,74 +1175,18 @@ export class PostgresStore implements Store {
     for (const row of rows) this.#internedJson.set(row.id, row.json);
   }
 
+  /** {@link #internedText} as a callback for the row mappers. */
+  readonly #interned = (id: number): string => this.#internedText(id);
+
   #internedText(id: number): string {
     const json = this.#internedJson.get(id);
     if (json === undefined) throw new Error(`interned row ${id} is missing`);
     return json;
   }
 
-  #spanFromRow(row: SpanRow, traceId: string): SpanRecord {
-    return {
-      traceId,
-      spanId: row.span_id.toString('hex'),
-      parentSpanId: row.parent_span_id === null ? null : row.parent_span_id.toString('hex'),
-      service: row.service,
-      name: row.name,
-      kind: row.kind,
-      startTimeUnixNano: row.start_ns,
-      endTimeUnixNano: row.end_ns,
-      durationMs: row.duration_ms,
-      statusCode: row.status_code,
-      statusMessage: row.status_message,
-      category: row.category,
-      operation: row.operation,
-      agentName: row.agent_name,
-      agentId: row.agent_id,
-      conversationId: row.conversation_id,
-      provider: row.provider,
-      requestModel: row.request_model,
-      responseModel: row.response_model,
-      toolName: row.tool_name,
-      toolCallId: row.tool_call_id,
-      workflowName: row.workflow_name,
-      inputTokens: row.input_tokens,
-      outputTokens: row.output_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      costUsd: row.cost_usd,
-      unpriced: row.unpriced,
-      costSource: row.cost_source,
-      errorType: row.error_type,
-      aggregatesChildren: row.aggregates_children,
-      attributes: JSON.parse(row.attributes) as Attributes,
-      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
-      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
-      events: row.events === null ? [] : (JSON.parse(row.events) as OtlpSpanEvent[]),
-      links: row.links === null ? [] : (JSON.parse(row.links) as OtlpSpanLink[]),
-      ...(row.trace_state === null ? {} : { traceState: row.trace_state }),
-    };
-  }
-
-  #logFromRow(row: LogRow): LogRecord {
-    return {
-      timeUnixNano: row.time_ns,
-      observedTimeUnixNano: row.observed_ns,
-      service: row.service,
-      severityNumber: row.severity_number,
-      severityText: row.severity_text,
-      body: row.body,
-      traceId: row.trace_id === null ? null : row.trace_id.toString('hex'),
-      spanId: row.span_id === null ? null : row.span_id.toString('hex'),
-      attributes: JSON.parse(row.attributes) as Attributes,
-      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
-      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
-    };
-  }
-
   async #logsFromRows(rows: LogRow[]): Promise<LogRecord[]> {
     await this.#loadInterned(rows.flatMap((r) => [r.resource_id, r.scope_id]));
-    return rows.map((row) => this.#logFromRow(row));
+    return rows.map((row) => logFromRow(row, this.#interned));
   }
 
   async getTrace(traceId: string): Promise<TraceDetail | null> {
@@ -1335,7 +1208,7 @@ export class PostgresStore implements Store {
     await this.#loadInterned(rows.flatMap((r) => [r.resource_id, r.scope_id]));
     return {
       traceId: canonical,
-      spans: rows.map((row) => this.#spanFromRow(row, canonical)),
+      spans: rows.map((row) => spanFromRow(row, canonical, this.#interned)),
       logs: await this.#logsFromRows(logRows.rows),
     };
   }
@@ -1651,23 +1524,4 @@ export class PostgresStore implements Store {
 interface PendingIntern {
   readonly pending: Map<string, Buffer>;
   readonly pendingObjects: Map<object, string>;
-}
-
-function traceSummaryFromRow(row: TraceRow): TraceSummary {
-  const listedNs = BigInt(row.listed_ns);
-  return {
-    traceId: row.trace_id.toString('hex'),
-    rootSpanName: row.root_name,
-    rootService: row.root_service,
-    startTimeUnixNano: row.start_ns,
-    endTimeUnixNano: row.end_ns,
-    durationMs: row.duration_ms,
-    listedAtMs: Number(listedNs / 1_000_000n) + Number(listedNs % 1_000_000n) / 1e6,
-    spanCount: row.span_count,
-    errorCount: row.error_count,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    costUsd: row.cost_usd,
-    unpricedCalls: row.unpriced,
-  };
 }

@@ -1,17 +1,9 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type {
-  TelemetryAttributes as Attributes,
-  LogRecord,
-  OtlpScope,
-  OtlpSpanEvent,
-  OtlpSpanLink,
-  SpanCategory,
-  SpanRecord,
-} from '@agentlens/core';
+import type { LogRecord, SpanRecord } from '@agentlens/core';
 import { LatencyHistogram, type LatencyHistogramData, SPAN_CATEGORIES } from '@agentlens/core';
 import Database from 'better-sqlite3';
-import { decodeAttributes, encodeAttributes } from './promoted-attributes.js';
+import { encodeAttributes } from './promoted-attributes.js';
 import {
   checkStep,
   checkWindow,
@@ -49,9 +41,16 @@ import type {
   TraceDetail,
   TraceFilter,
   TracePage,
-  TraceSummary,
 } from './store.js';
 import { decodeTraceCursor, encodeTraceCursor, likePattern, msToNanos } from './store-util.js';
+import {
+  type LogRow,
+  logFromRow,
+  type SpanRow,
+  spanFromRow,
+  type TraceRow,
+  traceSummaryFromRow,
+} from './stored-rows.js';
 
 /** Where the database lives when no path is given, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = './.agentlens/agentlens.db';
@@ -95,7 +94,6 @@ interface MergeState {
 /** Every category, so that a query over all of them still walks the rollups' key (category first). */
 const ALL_CATEGORIES = `category IN (${SPAN_CATEGORIES.map((c) => `'${c}'`).join(', ')})`;
 const EMPTY_LATENCY_JSON = JSON.stringify(new LatencyHistogram().toJSON());
-const EMPTY_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 const SPAN_ID_BYTES = 8;
 const MAX_PAGE = 1000;
 const DEFAULT_LOG_LIMIT = 100;
@@ -115,78 +113,6 @@ function optionalIdBuffer(hex: string | null, bytes: number, what: string): Buff
 
 function jsonOrNull(list: readonly unknown[]): string | null {
   return list.length === 0 ? null : JSON.stringify(list);
-}
-
-interface SpanRow {
-  trace_id: Buffer;
-  span_id: Buffer;
-  parent_span_id: Buffer | null;
-  service: string;
-  name: string;
-  kind: number;
-  start_ns: string;
-  end_ns: string;
-  duration_ms: number;
-  status_code: number;
-  status_message: string | null;
-  category: SpanCategory;
-  operation: string | null;
-  agent_name: string | null;
-  agent_id: string | null;
-  conversation_id: string | null;
-  provider: string | null;
-  request_model: string | null;
-  response_model: string | null;
-  tool_name: string | null;
-  tool_call_id: string | null;
-  workflow_name: string | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cache_read_tokens: number | null;
-  cache_write_tokens: number | null;
-  reasoning_tokens: number | null;
-  cost_usd: number | null;
-  unpriced: number;
-  cost_source: string | null;
-  error_type: string | null;
-  aggregates_children: number;
-  attributes: string;
-  resource_id: number;
-  scope_id: number;
-  events: string | null;
-  links: string | null;
-  trace_state: string | null;
-  elided: number | null;
-}
-
-interface LogRow {
-  time_ns: string;
-  observed_ns: string;
-  service: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  trace_id: Buffer | null;
-  span_id: Buffer | null;
-  attributes: string;
-  resource_id: number;
-  scope_id: number;
-}
-
-interface TraceRow {
-  trace_id: Buffer;
-  listed_ns: string;
-  start_ns: string;
-  end_ns: string;
-  duration_ms: number;
-  root_name: string | null;
-  root_service: string | null;
-  span_count: number;
-  error_count: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-  unpriced: number;
 }
 
 interface TraceDelta {
@@ -613,6 +539,9 @@ export class SqliteStore implements Store {
   }
 
   /** The JSON of an interned id, read through a cache (interned rows never change). */
+  /** {@link #internedText} as a callback for the row mappers. */
+  readonly #interned = (id: number): string => this.#internedText(id);
+
   #internedText(id: number): string {
     let json = this.#internedJson.get(id);
     if (json === undefined) {
@@ -620,70 +549,6 @@ export class SqliteStore implements Store {
       this.#internedJson.set(id, json);
     }
     return json;
-  }
-
-  #spanFromRow(row: SpanRow, traceId: string): SpanRecord {
-    const span = this.#columnsFromRow(row, traceId);
-    return { ...span, attributes: decodeAttributes(row.attributes, row.elided, span) };
-  }
-
-  #columnsFromRow(row: SpanRow, traceId: string): SpanRecord {
-    return {
-      traceId,
-      spanId: row.span_id.toString('hex'),
-      parentSpanId: row.parent_span_id === null ? null : row.parent_span_id.toString('hex'),
-      service: row.service,
-      name: row.name,
-      kind: row.kind,
-      startTimeUnixNano: row.start_ns,
-      endTimeUnixNano: row.end_ns,
-      durationMs: row.duration_ms,
-      statusCode: row.status_code,
-      statusMessage: row.status_message,
-      category: row.category,
-      operation: row.operation,
-      agentName: row.agent_name,
-      agentId: row.agent_id,
-      conversationId: row.conversation_id,
-      provider: row.provider,
-      requestModel: row.request_model,
-      responseModel: row.response_model,
-      toolName: row.tool_name,
-      toolCallId: row.tool_call_id,
-      workflowName: row.workflow_name,
-      inputTokens: row.input_tokens,
-      outputTokens: row.output_tokens,
-      cacheReadTokens: row.cache_read_tokens,
-      cacheWriteTokens: row.cache_write_tokens,
-      reasoningTokens: row.reasoning_tokens,
-      costUsd: row.cost_usd,
-      unpriced: row.unpriced === 1,
-      costSource: row.cost_source,
-      errorType: row.error_type,
-      aggregatesChildren: row.aggregates_children === 1,
-      attributes: EMPTY_ATTRIBUTES,
-      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
-      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
-      events: row.events === null ? [] : (JSON.parse(row.events) as OtlpSpanEvent[]),
-      links: row.links === null ? [] : (JSON.parse(row.links) as OtlpSpanLink[]),
-      ...(row.trace_state === null ? {} : { traceState: row.trace_state }),
-    };
-  }
-
-  #logFromRow(row: LogRow): LogRecord {
-    return {
-      timeUnixNano: row.time_ns,
-      observedTimeUnixNano: row.observed_ns,
-      service: row.service,
-      severityNumber: row.severity_number,
-      severityText: row.severity_text,
-      body: row.body,
-      traceId: row.trace_id === null ? null : row.trace_id.toString('hex'),
-      spanId: row.span_id === null ? null : row.span_id.toString('hex'),
-      attributes: JSON.parse(row.attributes) as Attributes,
-      resource: JSON.parse(this.#internedText(row.resource_id)) as Attributes,
-      scope: JSON.parse(this.#internedText(row.scope_id)) as OtlpScope,
-    };
   }
 
   async getTrace(traceId: string): Promise<TraceDetail | null> {
@@ -699,8 +564,8 @@ export class SqliteStore implements Store {
     ).all(id) as LogRow[];
     return {
       traceId: canonical,
-      spans: rows.map((row) => this.#spanFromRow(row, canonical)),
-      logs: logRows.map((row) => this.#logFromRow(row)),
+      spans: rows.map((row) => spanFromRow(row, canonical, this.#interned)),
+      logs: logRows.map((row) => logFromRow(row, this.#interned)),
     };
   }
 
@@ -902,7 +767,7 @@ export class SqliteStore implements Store {
     const sql = `SELECT ${LOG_COLUMNS} FROM logs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
       ORDER BY time_ns DESC, id DESC LIMIT ?`;
     const rows = this.#statement(sql).all(...params, limit) as LogRow[];
-    return rows.map((row) => this.#logFromRow(row));
+    return rows.map((row) => logFromRow(row, this.#interned));
   }
 
   async services(): Promise<ServiceSummary[]> {
@@ -1033,23 +898,4 @@ export class SqliteStore implements Store {
     this.#statements.clear();
     this.#internedByObject = new WeakMap();
   }
-}
-
-function traceSummaryFromRow(row: TraceRow): TraceSummary {
-  const listedNs = BigInt(row.listed_ns);
-  return {
-    traceId: row.trace_id.toString('hex'),
-    rootSpanName: row.root_name,
-    rootService: row.root_service,
-    startTimeUnixNano: row.start_ns,
-    endTimeUnixNano: row.end_ns,
-    durationMs: row.duration_ms,
-    listedAtMs: Number(listedNs / 1_000_000n) + Number(listedNs % 1_000_000n) / 1e6,
-    spanCount: row.span_count,
-    errorCount: row.error_count,
-    inputTokens: row.input_tokens,
-    outputTokens: row.output_tokens,
-    costUsd: row.cost_usd,
-    unpricedCalls: row.unpriced,
-  };
 }
