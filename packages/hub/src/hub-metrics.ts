@@ -44,7 +44,8 @@ export interface HubMetricsOptions {
   readonly storeKind: string;
   /** Read at every scrape. */
   readonly queueItems: () => number;
-  readonly queueCapacity: number;
+  /** Read at every scrape. */
+  readonly queueCapacity: () => number;
   /** Read at every scrape; a failure leaves the gauge at its last value. */
   readonly databaseSizeBytes: () => Promise<number>;
 }
@@ -82,7 +83,13 @@ export class HubMetrics {
         this.set(options.queueItems());
       },
     });
-    new Gauge({ ...meta(c.hubQueueCapacity), registers }).set(options.queueCapacity);
+    new Gauge({
+      ...meta(c.hubQueueCapacity),
+      registers,
+      collect() {
+        this.set(options.queueCapacity());
+      },
+    });
     new Gauge({
       ...meta(c.hubDatabaseSize),
       registers,

@@ -6,7 +6,6 @@ import type { HubStatusResponse } from './api/api-types.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import {
   BearerCheck,
-  DEFAULT_MAX_QUEUED_ITEMS,
   DecodePool,
   decodeWorkerUrl,
   defaultDecodeWorkers,
@@ -195,35 +194,40 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   }
 
   checkRetention(options.retention);
+  const maxBodyBytesInFlight = options.maxBodyBytesInFlight ?? DEFAULT_BODY_BYTES_IN_FLIGHT;
+  if (!Number.isInteger(maxBodyBytesInFlight) || maxBodyBytesInFlight <= 0) {
+    throw new RangeError(
+      `maxBodyBytesInFlight must be a positive integer, got ${String(maxBodyBytesInFlight)}`,
+    );
+  }
+  const workerUrl = decodeWorkerUrl();
+  const decodeWorkers = options.decodeWorkers ?? (workerUrl === undefined ? 0 : defaultDecodeWorkers());
+  if (!Number.isInteger(decodeWorkers) || decodeWorkers < 0) {
+    throw new RangeError(`decodeWorkers must be a non-negative integer, got ${String(decodeWorkers)}`);
+  }
 
   const ownsStore = options.store === undefined;
   const store =
     options.store ?? new SqliteStore(options.dbPath === undefined ? {} : { path: options.dbPath });
   const startedAt = new Date();
   let ready = true;
-  let queueItems = () => 0;
-  const metrics = new HubMetrics({
+  // Read at scrape time, once the ingestor below exists.
+  const metrics: HubMetrics = new HubMetrics({
     version: HUB_VERSION,
     storeKind: storeKind(store),
-    queueItems: () => queueItems(),
-    queueCapacity: options.maxQueuedItems ?? DEFAULT_MAX_QUEUED_ITEMS,
+    queueItems: () => ingestor.queuedItems,
+    queueCapacity: () => ingestor.capacity,
     databaseSizeBytes: () => store.sizeBytes(),
   });
-  const workerUrl = decodeWorkerUrl();
-  const decodeWorkers = options.decodeWorkers ?? (workerUrl === undefined ? 0 : defaultDecodeWorkers());
-  if (!Number.isInteger(decodeWorkers) || decodeWorkers < 0) {
-    throw new RangeError(`decodeWorkers must be a non-negative integer, got ${String(decodeWorkers)}`);
-  }
   const decodePool =
     decodeWorkers > 0 && workerUrl !== undefined ? new DecodePool(workerUrl, decodeWorkers) : undefined;
-  const ingestor = new Ingestor({
+  const ingestor: Ingestor = new Ingestor({
     store,
     prices: new PriceCatalog(),
     ...(decodePool === undefined ? {} : { decodePool }),
     observer: metrics.observer,
     ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
   });
-  queueItems = () => ingestor.queuedItems;
 
   const logLevel = options.logLevel ?? 'silent';
   const app = Fastify({
@@ -276,12 +280,6 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
-  const maxBodyBytesInFlight = options.maxBodyBytesInFlight ?? DEFAULT_BODY_BYTES_IN_FLIGHT;
-  if (!Number.isInteger(maxBodyBytesInFlight) || maxBodyBytesInFlight <= 0) {
-    throw new RangeError(
-      `maxBodyBytesInFlight must be a positive integer, got ${String(maxBodyBytesInFlight)}`,
-    );
-  }
   registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes, maxBodyBytesInFlight });
 
   const retention = options.retention;

@@ -1287,7 +1287,7 @@ export class PostgresStore implements Store {
     const segments = rollupSegments(window, stepMs);
     if (segments.length === 0) return [];
     const s = quoteIdentifier(this.schema);
-    const where = needs.where === '' ? '' : `AND ${needs.where}`;
+    const where = `AND ${needs.where}`;
     const params: number[] = [];
     const reads = segments.map((segment) => {
       params.push(segment.fromMinute, segment.toMinute);

@@ -1,5 +1,5 @@
 import type { LatencyHistogramData, SpanRecord } from '@agentlens/core';
-import { LatencyHistogram } from '@agentlens/core';
+import { LatencyHistogram, SPAN_CATEGORIES } from '@agentlens/core';
 import type {
   OverviewStats,
   StatsGroup,
@@ -199,20 +199,24 @@ export function rollupSegments(window: TimeWindow, stepMs: number | null): Rollu
 
 /**
  * Which rollup rows a query needs and whether it needs their latency histograms: a SQL condition
- * over the rollup columns (empty for all rows) and which rows' histograms to merge.
+ * over the rollup columns and which rows' histograms to merge. The condition always names the
+ * category (every category when the query spans them all), so a backend whose rollup key starts
+ * with the category reads each one as a range of its key.
  */
 export interface RollupNeeds {
   readonly where: string;
   readonly latency: 'none' | 'agent' | 'all';
 }
 
+const ANY_CATEGORY = `category IN (${SPAN_CATEGORIES.map((c) => `'${c}'`).join(', ')})`;
+
 /** What {@link Store.stats} of `kind` reads. */
 export function statsNeeds(kind: StatsKind): RollupNeeds {
   switch (kind) {
     case 'overview':
-      return { where: '', latency: 'agent' };
+      return { where: ANY_CATEGORY, latency: 'agent' };
     case 'agents':
-      return { where: "agent <> ''", latency: 'agent' };
+      return { where: `${ANY_CATEGORY} AND agent <> ''`, latency: 'agent' };
     case 'tools':
       return { where: "category = 'tool' AND tool <> ''", latency: 'all' };
     case 'models':
@@ -226,9 +230,8 @@ export function timeseriesNeeds(measure: TimeseriesMeasure, groupBy: TimeseriesG
   if (groupBy === 'model') return { where: "category = 'model' AND model <> ''", latency };
   if (groupBy === 'tool') return { where: "category = 'tool' AND tool <> ''", latency };
   const requests = measure === 'requests' || measure === 'errors' || measure === 'p95';
-  if (groupBy === 'agent')
-    return { where: requests ? "category = 'agent' AND agent <> ''" : "agent <> ''", latency };
-  return { where: requests ? "category = 'agent'" : '', latency };
+  const category = requests ? "category = 'agent'" : ANY_CATEGORY;
+  return { where: groupBy === 'agent' ? `${category} AND agent <> ''` : category, latency };
 }
 
 /** Merges serialised histograms (nulls skipped) into one, as JSON text. */

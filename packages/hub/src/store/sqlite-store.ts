@@ -1,7 +1,12 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LogRecord, SpanRecord } from '@agentlens/core';
-import { LatencyHistogram, type LatencyHistogramData, SPAN_CATEGORIES } from '@agentlens/core';
+import {
+  LatencyHistogram,
+  type LatencyHistogramData,
+  type LogRecord,
+  PROMOTED_ATTRIBUTES,
+  type SpanRecord,
+} from '@agentlens/core';
 import Database from 'better-sqlite3';
 import { encodeAttributes } from './promoted-attributes.js';
 import {
@@ -72,27 +77,18 @@ export interface SqliteStoreOptions {
 }
 
 const TRACE_ID_BYTES = 16;
-/** Text columns a promoted attribute may live in, searched with the attributes. */
-const SEARCHED_COLUMNS = [
-  'operation',
-  'agent_name',
-  'agent_id',
-  'conversation_id',
-  'provider',
-  'request_model',
-  'response_model',
-  'tool_name',
-  'tool_call_id',
-  'error_type',
-  'workflow_name',
-] as const;
+/**
+ * The columns a promoted attribute may live in instead of the attributes' JSON (see
+ * promoted-attributes.ts), searched with the attributes so that a text filter finds what was sent.
+ */
+const SEARCHED_COLUMNS = PROMOTED_ATTRIBUTES.map(([, field]) =>
+  field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+);
 /** The state of the `agentlens_merge_latency` SQL aggregate. */
 interface MergeState {
   first: string | null;
   merged: LatencyHistogram | null;
 }
-/** Every category, so that a query over all of them still walks the rollups' key (category first). */
-const ALL_CATEGORIES = `category IN (${SPAN_CATEGORIES.map((c) => `'${c}'`).join(', ')})`;
 const EMPTY_LATENCY_JSON = JSON.stringify(new LatencyHistogram().toJSON());
 const SPAN_ID_BYTES = 8;
 const MAX_PAGE = 1000;
@@ -642,11 +638,6 @@ export class SqliteStore implements Store {
         : needs.latency === 'agent'
           ? "agentlens_merge_latency(CASE WHEN category = 'agent' THEN latency END)"
           : 'agentlens_merge_latency(latency)';
-    // The rollups' key starts with the category: name it, every category if need be, so that the
-    // minute range is a range of the key.
-    const where = `${needs.where.includes('category =') ? '' : `${ALL_CATEGORIES} AND `}${
-      needs.where === '' ? '' : `${needs.where} AND `
-    }`;
     const rows: RollupRow[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
       const table = segment.tier === 'hour' ? 'rollups_hourly' : 'rollups';
@@ -655,7 +646,7 @@ export class SqliteStore implements Store {
           sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
           sum(cache_write_tokens) AS cacheWriteTokens, sum(reasoning_tokens) AS reasoningTokens,
           sum(cost_usd) AS costUsd, sum(unpriced) AS unpriced, ${latency} AS latencyJson
-        FROM ${table} WHERE ${where} minute >= ? AND minute < ?
+        FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ?
         GROUP BY 1, category, agent, provider, model, tool`;
       for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[]) {
         rows.push(row);
@@ -677,9 +668,6 @@ export class SqliteStore implements Store {
   ): SeriesPoint[] {
     checkWindow(window);
     const needs = timeseriesNeeds(measure, groupBy);
-    const where = `${needs.where.includes('category =') ? '' : `${ALL_CATEGORIES} AND `}${
-      needs.where === '' ? '' : `${needs.where} AND `
-    }`;
     const stepMinutes = stepMs / MINUTE_MS;
     const key = groupBy === null ? "''" : groupBy;
     const value = {
@@ -691,7 +679,7 @@ export class SqliteStore implements Store {
     }[measure];
     // Only the three columns a point needs: building wider rows was most of the query's time.
     const sql = `SELECT minute - minute % ${stepMinutes} AS minute, ${key} AS key, ${value} AS value
-      FROM rollups WHERE ${where} minute >= ? AND minute < ? GROUP BY 1, 2`;
+      FROM rollups WHERE ${needs.where} AND minute >= ? AND minute < ? GROUP BY 1, 2`;
     const points: SeriesPoint[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
       for (const point of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as SeriesPoint[]) {
