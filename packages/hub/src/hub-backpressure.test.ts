@@ -55,27 +55,27 @@ function batches(n: number, spansEach: number) {
   });
 }
 
+/** Posts every batch at once; each answer with its status, Retry-After and body. */
+function postAll(url: string, sent: { json: Uint8Array; ids: string[] }[]) {
+  return Promise.all(
+    sent.map(async (b) => {
+      const res = await fetch(`${url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: b.json,
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text(), b };
+    }),
+  );
+}
+
 describe('the hub with a slow store', () => {
   it('answers 429 with Retry-After past the queue bound and stores every request it acknowledged', async () => {
     const { store, writes } = slowStore(300);
     const hub = await createHub({ port: 0, store, maxQueuedItems: 100 });
     try {
       const sent = batches(24, 20);
-      const answers = await Promise.all(
-        sent.map(async (b) => {
-          const res = await fetch(`${hub.url}/v1/traces`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: b.json,
-          });
-          return {
-            status: res.status,
-            retryAfter: res.headers.get('retry-after'),
-            body: await res.text(),
-            b,
-          };
-        }),
-      );
+      const answers = await postAll(hub.url, sent);
       const ok = answers.filter((a) => a.status === 200);
       const refused = answers.filter((a) => a.status === 429);
       expect(ok.length + refused.length).toBe(sent.length);
@@ -123,21 +123,7 @@ describe('the hub with a slow store', () => {
     try {
       const sent = batches(8, 150);
       expect(sent[0]?.json.byteLength).toBeGreaterThan(50_000);
-      const answers = await Promise.all(
-        sent.map(async (b) => {
-          const res = await fetch(`${hub.url}/v1/traces`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: b.json,
-          });
-          return {
-            status: res.status,
-            retryAfter: res.headers.get('retry-after'),
-            text: await res.text(),
-            b,
-          };
-        }),
-      );
+      const answers = await postAll(hub.url, sent);
       const ok = answers.filter((a) => a.status === 200);
       const refused = answers.filter((a) => a.status === 429);
       expect(ok.length + refused.length).toBe(8);
@@ -145,7 +131,7 @@ describe('the hub with a slow store', () => {
       expect(ok.length).toBeGreaterThan(0);
       for (const r of refused) {
         expect(r.retryAfter).toBe('1');
-        expect(r.text).toContain('bytes of requests already');
+        expect(r.body).toContain('bytes of requests already');
       }
       const stored = await storedSpanIds(store);
       expect(stored.size).toBe(ok.length * 150);
