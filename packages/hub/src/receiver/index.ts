@@ -6,7 +6,7 @@ export type { GrpcReceiver, GrpcReceiverOptions } from './grpc-receiver.js';
 export { encodeRetryStatus, OTLP_GRPC_SERVICES, startGrpcReceiver } from './grpc-receiver.js';
 export { HubError } from './hub-error.js';
 export type { IngestFn, IngestObserver, IngestorOptions, RejectReason } from './ingestor.js';
-export { DEFAULT_MAX_QUEUED_ITEMS, Ingestor } from './ingestor.js';
+export { Ingestor } from './ingestor.js';
 export { toLogRecord } from './log-record.js';
 export type { OtlpRouteOptions } from './otlp-routes.js';
 export { encodingOf, OTLP_PATHS, registerOtlpRoutes } from './otlp-routes.js';

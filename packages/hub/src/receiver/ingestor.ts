@@ -71,7 +71,7 @@ interface WriteJob {
   readonly reject: (error: unknown) => void;
 }
 
-export const DEFAULT_MAX_QUEUED_ITEMS = 20_000;
+const DEFAULT_MAX_QUEUED_ITEMS = 20_000;
 const DEFAULT_MAX_BATCH_ITEMS = 20_000;
 const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
 const DEFAULT_MAX_DECODING_BYTES = 32 * 1024 * 1024;
