@@ -77,10 +77,13 @@ export {
   FailureSchema,
   HealthStatusSchema,
   InstrumentationSchema,
+  isStuck,
   ModelStatsSchema,
   OverviewSchema,
   REPORT_SCHEMA_ID,
   ReportSchema,
+  STUCK_MIN_SECONDS,
+  STUCK_P95_FACTOR,
   SystemHealthSchema,
   ToolStatsSchema,
 } from './report.js';
