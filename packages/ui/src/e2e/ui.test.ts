@@ -1,0 +1,416 @@
+/**
+ * The built web UI in Debian's Chromium (driven by playwright-core, never a downloaded browser)
+ * against real hubs: one filled with known data through the SDK, one empty, one behind a token.
+ * The UI is served by `registerUi` (as the hub serves it) on a small Fastify server that passes
+ * `/api` through to the hub under test. Screenshots of every page, light and dark, go to
+ * `packages/ui/test-artifacts/screenshots/`.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { NO_GENAI_COLUMNS, type SpanRecord } from '@agentlens/core';
+import { createHub, type Hub } from '@agentlens/hub';
+import type { HubStatusResponse, ReportResponse, StatsResponse, TracesResponse } from '@agentlens/hub/client';
+import { createAgentlens } from '@agentlens/sdk';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeWithTool, findExecutable } from '../../../../test-support/require-tool.js';
+// The figures' formatting is the UI's own: the test reads the API and expects what the UI shows.
+import { registerUi } from '../../../hub/src/ui-static.js';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '../web/format.js';
+
+const CHROMIUM = findExecutable('chromium');
+const DIST = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../../test-artifacts/screenshots/', import.meta.url));
+const TOKEN = 'e2e-secret-token';
+
+interface Served {
+  readonly hub: Hub;
+  readonly ui: FastifyInstance;
+  /** Where the browser opens the UI. */
+  readonly url: string;
+}
+
+/** The UI as the hub serves it, with `/api/*` passed through to `hub`. */
+async function serveUi(hub: Hub): Promise<Served> {
+  const ui = Fastify();
+  ui.get('/api/*', async (request, reply) => {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (request.headers.authorization) headers.authorization = request.headers.authorization;
+    const answer = await fetch(`${hub.url}${request.url}`, { headers });
+    return reply
+      .code(answer.status)
+      .type(answer.headers.get('content-type') ?? 'application/json')
+      .send(await answer.text());
+  });
+  registerUi(ui, { distDir: DIST });
+  await ui.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = ui.server.address() as { port: number };
+  return { hub, ui, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Known data, sent the way an app sends it: three ChatAgent runs (the third fails), each with a
+ * model call of 1 000 input and 200 output tokens costing $0.01 and a captured conversation; one
+ * CodeAgent run whose tool call fails while the run succeeds; a log line inside each ChatAgent run.
+ */
+async function sendKnownData(hub: Hub): Promise<void> {
+  const agentlens = createAgentlens({
+    serviceName: 'ui-e2e',
+    processMetrics: false,
+    captureContent: true,
+    // A discarding destination rather than `stdout: false`, with which shutdown() never settles
+    // (reported to the SDK's owner).
+    logging: {
+      destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      otlp: true,
+      level: 'info',
+    },
+    tracing: { endpoint: `${hub.url}/v1/traces` },
+  });
+  for (let i = 0; i < 3; i++) {
+    try {
+      await agentlens.withAgent('ChatAgent', async () => {
+        agentlens.logger?.info(`answering question ${i}`);
+        await agentlens.withModelCall({ provider: 'openai', model: 'gpt-4o-mini' }, async (call) => {
+          call.setInputMessages([{ role: 'user', parts: [{ type: 'text', content: `What is ${i} + 1?` }] }]);
+          call.setOutputMessages([{ role: 'assistant', parts: [{ type: 'text', content: `${i + 1}` }] }]);
+          call.setUsage({ inputTokens: 1000, outputTokens: 200 });
+          call.setCost(0.01);
+        });
+        if (i === 2) throw new Error('the user went away');
+      });
+    } catch {
+      // The failed run is part of the data.
+    }
+  }
+  await agentlens.withAgent('CodeAgent', async () => {
+    try {
+      await agentlens.withToolCall('code_exec', async () => {
+        throw new Error('exit status 1');
+      });
+    } catch {
+      // A failed tool call inside a run that still succeeds.
+    }
+  });
+  await agentlens.shutdown();
+}
+
+const BIG_TRACE = 'b'.repeat(32);
+
+/** A trace of 10 000 spans: a root, 100 steps under it, 99 calls under each step. */
+function bigTrace(): SpanRecord[] {
+  const startNs = BigInt(Date.now() - 60_000) * 1_000_000n;
+  const span = (index: number, parent: number | null, offsetMs: number, durationMs: number): SpanRecord => ({
+    ...NO_GENAI_COLUMNS,
+    traceId: BIG_TRACE,
+    spanId: index.toString(16).padStart(16, '0'),
+    parentSpanId: parent === null ? null : parent.toString(16).padStart(16, '0'),
+    service: 'big-service',
+    name: parent === null ? 'batch job' : `step ${index}`,
+    kind: 1,
+    startTimeUnixNano: String(startNs + BigInt(Math.round(offsetMs * 1e6))),
+    endTimeUnixNano: String(startNs + BigInt(Math.round((offsetMs + durationMs) * 1e6))),
+    durationMs,
+    statusCode: index === 9_999 ? 2 : 0,
+    statusMessage: null,
+    attributes: { index },
+    resource: { 'service.name': 'big-service' },
+    scope: { name: 'e2e', version: '' },
+    events: [],
+    links: [],
+  });
+  const spans = [span(1, null, 0, 10_000)];
+  let next = 2;
+  for (let step = 0; step < 100; step++) {
+    const stepId = next++;
+    spans.push(span(stepId, 1, step * 100, 100));
+    for (let call = 0; call < 99 && next <= 10_000; call++)
+      spans.push(span(next++, stepId, step * 100 + call, 1));
+  }
+  return spans;
+}
+
+async function api<T>(served: Served, path: string): Promise<T> {
+  const answer = await fetch(`${served.hub.url}${path}`);
+  if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
+  return (await answer.json()) as T;
+}
+
+describeWithTool(
+  { name: 'chromium', found: CHROMIUM !== undefined, debianPackage: 'chromium' },
+  'the web UI in Chromium',
+  () => {
+    let dir: string;
+    let browser: Browser;
+    let context: BrowserContext;
+    let full: Served;
+    let empty: Served;
+    let guarded: Served;
+    let big: Served;
+
+    beforeAll(async () => {
+      if (!existsSync(join(DIST, 'index.html'))) {
+        throw new Error(`${DIST}index.html is missing: run npm run build (or npx vite build in packages/ui)`);
+      }
+      dir = mkdtempSync(join(tmpdir(), 'agentlens-ui-e2e-'));
+      mkdirSync(SHOTS, { recursive: true });
+      const [hubFull, hubEmpty, hubGuarded, hubBig] = await Promise.all([
+        createHub({ port: 0, dbPath: join(dir, 'full.db'), decodeWorkers: 0, dailyBudgetUsd: 1 }),
+        createHub({ port: 0, dbPath: join(dir, 'empty.db'), decodeWorkers: 0 }),
+        createHub({ port: 0, dbPath: join(dir, 'guarded.db'), token: TOKEN, decodeWorkers: 0 }),
+        createHub({ port: 0, dbPath: join(dir, 'big.db'), decodeWorkers: 0 }),
+      ]);
+      await sendKnownData(hubFull);
+      await hubBig.store.writeSpans(bigTrace());
+      [full, empty, guarded, big] = await Promise.all([
+        serveUi(hubFull),
+        serveUi(hubEmpty),
+        serveUi(hubGuarded),
+        serveUi(hubBig),
+      ]);
+      browser = await chromium.launch({
+        executablePath: CHROMIUM as string,
+        // Root in CI has no user namespace for Chromium's sandbox.
+        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+      });
+      context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      for (const served of [full, empty, guarded, big]) {
+        await served?.ui.close();
+        await served?.hub.close();
+      }
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function open(path: string, served: Served = full, ctx: BrowserContext = context): Promise<Page> {
+      const page = await ctx.newPage();
+      const failures: string[] = [];
+      page.on('pageerror', (error) => failures.push(error.message));
+      await page.goto(`${served.url}${path}`);
+      (page as Page & { failures?: string[] }).failures = failures;
+      return page;
+    }
+
+    it('shows the overview with the figures the API gives', async () => {
+      const page = await open('/');
+      const stats = await api<StatsResponse<'overview'>>(full, '/api/stats/overview?window=1h');
+      const overview = stats.groups[0];
+      expect(overview.requests).toBe(4);
+      await expect
+        .poll(() => page.getByTestId('overview-requests').textContent())
+        .toBe(formatCount(overview.requests));
+      expect(await page.getByTestId('overview-success-rate').textContent()).toBe(
+        formatPercent(overview.successRate),
+      );
+      expect(await page.getByTestId('overview-tokens').textContent()).toBe(
+        formatTokens(overview.tokens.input + overview.tokens.output),
+      );
+      expect(await page.getByTestId('overview-cost').textContent()).toBe(formatUsd(overview.costUsd));
+      expect(await page.getByTestId('overview-cost').textContent()).toBe('$0.03');
+      // The status and the budget are the report's when the hub has `/api/report`.
+      const report = await fetch(`${full.hub.url}/api/report?window=1h`);
+      if (report.ok) {
+        const { health } = (await report.json()) as ReportResponse;
+        expect(await page.getByTestId('overview-status').textContent()).toBe(health.status);
+        expect(health.budget?.dailyUsd).toBe(1);
+        expect(await page.getByTestId('overview-budget').textContent()).toBe(
+          `today ${formatUsd(health.budget?.spentTodayUsd ?? 0)} of $1.00 budget`,
+        );
+      } else {
+        expect(await page.getByTestId('overview-status').textContent()).toBe('unhealthy');
+      }
+      // Top agents, and the failed runs among the recent errors.
+      await expect.poll(() => page.getByRole('link', { name: 'ChatAgent' }).count()).toBeGreaterThan(0);
+      expect(await page.locator('.error-list li').count()).toBe(2);
+      // The time range goes into the URL, and back returns to the previous one.
+      await page.getByRole('button', { name: '24h' }).click();
+      await expect.poll(() => page.url()).toContain('range=24h');
+      expect(await page.getByRole('button', { name: '24h' }).getAttribute('aria-pressed')).toBe('true');
+      await page.getByRole('link', { name: 'Traces' }).click();
+      await expect.poll(() => page.url()).toContain('/traces?range=24h');
+      await page.goBack();
+      await page.goBack();
+      await expect.poll(() => page.url()).toBe(`${full.url}/`);
+      expect(await page.getByRole('button', { name: '1h' }).getAttribute('aria-pressed')).toBe('true');
+      expect((page as Page & { failures?: string[] }).failures).toEqual([]);
+      await page.close();
+    });
+
+    it('narrows the trace list by agent and by error, with every filter in the URL', async () => {
+      const page = await open('/traces');
+      const rows = page.locator('table[aria-label="Traces"] tbody tr');
+      await expect.poll(() => rows.count()).toBe(4);
+
+      await page.getByLabel('Agent').fill('CodeAgent');
+      await page.getByLabel('Agent').press('Enter');
+      await expect.poll(() => page.url()).toContain('agent=CodeAgent');
+      const byAgent = await api<TracesResponse>(full, '/api/traces?window=1h&agent=CodeAgent');
+      expect(byAgent.traces).toHaveLength(1);
+      await expect.poll(() => rows.count()).toBe(1);
+      expect(await rows.first().textContent()).toContain('invoke_agent CodeAgent');
+
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      await expect.poll(() => rows.count()).toBe(4);
+      await page.getByLabel('Status').selectOption('error');
+      await expect.poll(() => page.url()).toContain('status=error');
+      const failed = await api<TracesResponse>(full, '/api/traces?window=1h&status=error');
+      expect(failed.traces).toHaveLength(2);
+      await expect.poll(() => rows.count()).toBe(failed.traces.length);
+
+      // Back goes to the list before the status filter.
+      await page.goBack();
+      await expect.poll(() => rows.count()).toBe(4);
+      await page.goForward();
+      await expect.poll(() => rows.count()).toBe(2);
+
+      // The same URL in a new page shows the same view.
+      const filtered = `${new URL(page.url()).pathname}${new URL(page.url()).search}`;
+      const again = await open(filtered);
+      const againRows = again.locator('table[aria-label="Traces"] tbody tr');
+      await expect.poll(() => againRows.count()).toBe(2);
+      expect(await again.getByLabel('Status').inputValue()).toBe('error');
+      await again.close();
+      await page.close();
+    });
+
+    it('opens a trace: the waterfall nests the spans and the panel shows the model call', async () => {
+      const traces = await api<TracesResponse>(full, '/api/traces?window=1h&agent=ChatAgent&status=ok');
+      const trace = traces.traces[0];
+      expect(trace).toBeDefined();
+      const page = await open('/traces?agent=ChatAgent&status=ok');
+      // Keyboard: into the list, down and up, Enter opens the row.
+      const listRows = page.locator('table[aria-label="Traces"] tbody tr');
+      await expect.poll(() => listRows.count()).toBe(traces.traces.length);
+      await listRows.first().focus();
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowUp');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.url()).toContain(`/traces/${trace?.traceId}`);
+      const rows = page.locator('.wf-row');
+      await expect.poll(() => rows.count()).toBe(2);
+      const root = page.locator('.wf-row', { hasText: 'invoke_agent ChatAgent' });
+      const child = page.locator('.wf-row', { hasText: 'chat gpt-4o-mini' });
+      expect(await root.getAttribute('data-depth')).toBe('0');
+      expect(await child.getAttribute('data-depth')).toBe('1');
+
+      await child.click();
+      await expect.poll(() => page.url()).toContain('span=');
+      const panel = page.getByTestId('span-panel');
+      await expect.poll(() => panel.getByTestId('span-input-tokens').textContent()).toBe('1,000');
+      expect(await panel.getByTestId('span-output-tokens').textContent()).toBe('200');
+      expect(await panel.getByTestId('span-cost').textContent()).toBe('$0.01');
+      expect(await panel.locator('.conversation').textContent()).toContain('+ 1?');
+
+      // Keyboard: up selects the parent, left folds it, right unfolds it.
+      await page.locator('.waterfall-rows').focus();
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(() => panel.locator('.span-title').textContent()).toBe('invoke_agent ChatAgent');
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(() => rows.count()).toBe(1);
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => rows.count()).toBe(2);
+
+      // The selected span is in the URL too.
+      const again = await open(`${new URL(page.url()).pathname}${new URL(page.url()).search}`);
+      await expect
+        .poll(() => again.getByTestId('span-panel').locator('.span-title').textContent())
+        .toBe('invoke_agent ChatAgent');
+      await again.close();
+      await page.close();
+    });
+
+    it('draws a 10 000-span trace by drawing only the rows in view', async () => {
+      const page = await open(`/traces/${BIG_TRACE}`, big);
+      const rows = page.locator('.wf-row');
+      await rows.first().waitFor();
+      // The scroll area is as tall as every row, while only the rows in view are drawn.
+      expect(await page.getByTestId('waterfall-inner').getAttribute('style')).toContain(
+        `height: ${10_000 * 26}px`,
+      );
+      expect(await rows.count()).toBeLessThan(100);
+      // End goes to the last span, which is drawn once scrolled into view.
+      await page.locator('.waterfall-rows').focus();
+      await page.keyboard.press('End');
+      await expect
+        .poll(() => page.getByTestId('span-panel').locator('.span-title').textContent())
+        .toBe('step 10000');
+      await expect.poll(() => page.locator('.wf-row.selected').textContent()).toContain('step 10000');
+      expect(await page.locator('.wf-row.selected').getAttribute('data-depth')).toBe('2');
+      expect(await rows.count()).toBeLessThan(100);
+      // Folding the root leaves one row.
+      await page.keyboard.press('Home');
+      await page.keyboard.press('ArrowLeft');
+      await expect.poll(() => rows.count()).toBe(1);
+      await page.close();
+    }, 30_000);
+
+    it('teaches how to send data when the hub is empty', async () => {
+      const page = await open('/', empty);
+      const state = page.getByTestId('empty-state');
+      await state.waitFor();
+      const status = await api<HubStatusResponse>(empty, '/api/hub');
+      const text = (await state.textContent()) ?? '';
+      expect(text).toContain('createAgentlens');
+      expect(text).toContain(`OTEL_EXPORTER_OTLP_ENDPOINT=${status.listeners.http}`);
+      await page.close();
+    });
+
+    it('asks once for the token of a protected hub and keeps it for the tab', async () => {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await open('/', guarded, ctx);
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await dialog.getByLabel('Token').fill('wrong-token');
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await expect.poll(() => dialog.textContent()).toContain('refused');
+      await dialog.getByLabel('Token').fill(TOKEN);
+      await dialog.getByRole('button', { name: 'Continue' }).click();
+      await page.getByTestId('empty-state').waitFor();
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      await page.reload();
+      await page.getByTestId('empty-state').waitFor();
+      expect(await page.getByRole('dialog').count()).toBe(0);
+      await ctx.close();
+    });
+
+    it('saves a screenshot of every page, light and dark', async () => {
+      const traces = await api<TracesResponse>(full, '/api/traces?window=1h&agent=ChatAgent&status=error');
+      const failedTrace = traces.traces[0]?.traceId ?? '';
+      const pages: [string, string, Served][] = [
+        ['overview', '/', full],
+        ['agents', '/agents', full],
+        ['agent', '/agents/ChatAgent', full],
+        ['models', '/models', full],
+        ['tools', '/tools', full],
+        ['traces', '/traces', full],
+        ['trace', `/traces/${failedTrace}`, full],
+        ['logs', '/logs', full],
+        ['health', '/health', full],
+        ['big-trace', `/traces/${BIG_TRACE}`, big],
+        ['empty', '/', empty],
+        ['token', '/', guarded],
+      ];
+      for (const scheme of ['light', 'dark'] as const) {
+        const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
+        for (const [name, path, served] of pages) {
+          const page = await open(path, served, ctx);
+          // Drawn: the first answer is in (no "Loading…") and the page shows something.
+          await page.locator('.page, .empty, .dialog, .nothing').first().waitFor();
+          await page.locator('[aria-busy="true"]').waitFor({ state: 'detached' });
+          await page.screenshot({ path: join(SHOTS, `${name}-${scheme}.png`) });
+          expect((page as Page & { failures?: string[] }).failures, `${name} ${scheme}`).toEqual([]);
+          await page.close();
+        }
+        await ctx.close();
+      }
+      expect(existsSync(join(SHOTS, 'trace-dark.png'))).toBe(true);
+    }, 60_000);
+  },
+);

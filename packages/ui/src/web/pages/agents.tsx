@@ -1,0 +1,205 @@
+import type { StatsGroup } from '@agentlens/hub/client';
+import { useQuery } from '../api.js';
+import { Chart } from '../components/chart.js';
+import { type Column, DataTable } from '../components/data-table.js';
+import { Nothing } from '../components/empty-state.js';
+import { Link } from '../components/link.js';
+import { StatCard } from '../components/stat-card.js';
+import { ErrorNote, Loading } from '../components/status.js';
+import { formatCount, formatPercent, formatSeconds, formatTokens, formatUsd } from '../format.js';
+import { hrefOf, usePlace } from '../router.js';
+import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
+import { TraceTable } from './traces.js';
+
+const tokensOf = (g: StatsGroup) => g.tokens.input + g.tokens.output;
+
+/** The columns of a stats table, shared by agents, models and tools. */
+export function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
+  return [
+    {
+      key: 'requests',
+      label: requestsLabel,
+      numeric: true,
+      sort: (g) => g.requests,
+      render: (g) => formatCount(g.requests),
+    },
+    {
+      key: 'failures',
+      label: 'Failures',
+      numeric: true,
+      sort: (g) => g.failures,
+      render: (g) => formatCount(g.failures),
+    },
+    {
+      key: 'success',
+      label: 'Success',
+      numeric: true,
+      sort: (g) => g.successRate,
+      render: (g) => formatPercent(g.successRate),
+    },
+    {
+      key: 'avg',
+      label: 'Avg',
+      numeric: true,
+      sort: (g) => g.avgLatencySeconds,
+      render: (g) => formatSeconds(g.avgLatencySeconds),
+    },
+    {
+      key: 'p95',
+      label: 'p95',
+      numeric: true,
+      sort: (g) => g.p95LatencySeconds,
+      render: (g) => formatSeconds(g.p95LatencySeconds),
+    },
+    {
+      key: 'p99',
+      label: 'p99',
+      numeric: true,
+      sort: (g) => g.p99LatencySeconds,
+      render: (g) => formatSeconds(g.p99LatencySeconds),
+    },
+    {
+      key: 'tokens',
+      label: 'Tokens',
+      numeric: true,
+      sort: tokensOf,
+      render: (g) => formatCount(tokensOf(g)),
+    },
+    {
+      key: 'cost',
+      label: 'Cost',
+      numeric: true,
+      sort: (g) => g.costUsd,
+      render: (g) => formatUsd(g.costUsd),
+    },
+  ];
+}
+
+/** `/agents`: every agent with runs in the range, sortable. */
+export function AgentsPage() {
+  const { query } = usePlace();
+  const range = rangeOf(query);
+  const keep = rangeParams(query);
+  const { data, error } = useQuery(`agents:${JSON.stringify(range)}`, async (hub) => {
+    const window = windowOf(range);
+    const [stats, series] = await Promise.all([
+      hub.stats('agents', window),
+      hub.timeseries({ ...window, measure: 'requests', step: stepOf(range), groupBy: 'agent' }),
+    ]);
+    return { groups: stats.groups, series: series.series };
+  });
+  if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
+  const href = (g: StatsGroup) => hrefOf(`/agents/${encodeURIComponent(g.name)}`, keep);
+  const columns: Column<StatsGroup>[] = [
+    { key: 'name', label: 'Agent', sort: (g) => g.name, render: (g) => <Link href={href(g)}>{g.name}</Link> },
+    ...statsColumns('Runs'),
+  ];
+  return (
+    <div class="page">
+      <ErrorNote error={error} />
+      {data.groups.length === 0 ? (
+        <Nothing>
+          No agent runs in this time range. Agent runs are spans named <code>invoke_agent …</code> (the SDK's{' '}
+          <code>withAgent</code>); try a longer range.
+        </Nothing>
+      ) : (
+        <>
+          <section class="panel">
+            <h2>Runs per agent</h2>
+            <Chart series={data.series} format={formatCount} label="Runs per agent over time" />
+          </section>
+          <DataTable
+            label="Agents"
+            columns={columns}
+            rows={data.groups}
+            rowKey={(g) => g.name}
+            rowHref={href}
+            defaultSort="-requests"
+          />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** `/agents/<name>`: one agent's figures, its latency over time, its recent runs and failures. */
+export function AgentPage({ name }: { readonly name: string }) {
+  const { query } = usePlace();
+  const range = rangeOf(query);
+  const keep = rangeParams(query);
+  const { data, error } = useQuery(`agent:${name}:${JSON.stringify(range)}`, async (hub) => {
+    const window = windowOf(range);
+    const step = stepOf(range);
+    const [stats, requests, p95, traces, failures] = await Promise.all([
+      hub.stats('agents', window),
+      hub.timeseries({ ...window, measure: 'requests', step, groupBy: 'agent' }),
+      hub.timeseries({ ...window, measure: 'p95', step, groupBy: 'agent' }),
+      hub.listTraces({ ...window, agent: name, limit: 20 }),
+      hub.listTraces({ ...window, agent: name, status: 'error', limit: 10 }),
+    ]);
+    return {
+      group: stats.groups.find((g) => g.name === name),
+      requests: requests.series.filter((s) => s.key === name),
+      p95: p95.series.filter((s) => s.key === name),
+      traces: traces.traces,
+      failures: failures.traces,
+    };
+  });
+  if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
+  const { group } = data;
+  return (
+    <div class="page">
+      <p class="crumbs">
+        <Link href={hrefOf('/agents', keep)}>Agents</Link> / <strong>{name}</strong>
+      </p>
+      <ErrorNote error={error} />
+      {group === undefined ? (
+        <Nothing>No runs of {name} in this time range.</Nothing>
+      ) : (
+        <div class="cards">
+          <StatCard
+            label="Runs"
+            value={formatCount(group.requests)}
+            detail={`${formatCount(group.failures)} failed`}
+          />
+          <StatCard label="Success rate" value={formatPercent(group.successRate)} />
+          <StatCard
+            label="p95 latency"
+            value={formatSeconds(group.p95LatencySeconds)}
+            detail={`avg ${formatSeconds(group.avgLatencySeconds)} · p99 ${formatSeconds(group.p99LatencySeconds)}`}
+          />
+          <StatCard
+            label="Tokens"
+            value={formatTokens(tokensOf(group))}
+            detail={`${formatCount(group.tokens.input)} in · ${formatCount(group.tokens.output)} out`}
+          />
+          <StatCard label="Cost" value={formatUsd(group.costUsd)} />
+        </div>
+      )}
+      {data.requests.length > 0 && (
+        <div class="columns two">
+          <section class="panel">
+            <h2>Runs</h2>
+            <Chart series={data.requests} format={formatCount} label={`Runs of ${name} over time`} />
+          </section>
+          <section class="panel">
+            <h2>p95 latency</h2>
+            <Chart series={data.p95} format={formatSeconds} label={`p95 latency of ${name} over time`} />
+          </section>
+        </div>
+      )}
+      <section class="panel">
+        <h2>
+          Recent failures <Link href={hrefOf('/traces', { ...keep, agent: name, status: 'error' })}>all</Link>
+        </h2>
+        <TraceTable traces={data.failures} empty="No failed runs in this time range." />
+      </section>
+      <section class="panel">
+        <h2>
+          Recent runs <Link href={hrefOf('/traces', { ...keep, agent: name })}>all</Link>
+        </h2>
+        <TraceTable traces={data.traces} empty="No runs in this time range." />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+import type { StatsGroup } from '@agentlens/hub/client';
+import { useQuery } from '../api.js';
+import { Chart } from '../components/chart.js';
+import { type Column, DataTable } from '../components/data-table.js';
+import { Nothing } from '../components/empty-state.js';
+import { Link } from '../components/link.js';
+import { ErrorNote, Loading } from '../components/status.js';
+import { formatCount, formatPercent, formatSeconds, formatUsd, plural } from '../format.js';
+import { hrefOf, usePlace } from '../router.js';
+import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
+
+/** `/models`: calls, tokens by type and cost per model, and spend over time. */
+export function ModelsPage() {
+  const { query } = usePlace();
+  const range = rangeOf(query);
+  const keep = rangeParams(query);
+  const { data, error } = useQuery(`models:${JSON.stringify(range)}`, async (hub) => {
+    const window = windowOf(range);
+    const step = stepOf(range);
+    const [stats, cost, tokens] = await Promise.all([
+      hub.stats('models', window),
+      hub.timeseries({ ...window, measure: 'cost', step, groupBy: 'model' }),
+      hub.timeseries({ ...window, measure: 'tokens', step, groupBy: 'model' }),
+    ]);
+    return { groups: stats.groups, cost: cost.series, tokens: tokens.series };
+  });
+  if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
+  const total = data.groups.reduce((sum, g) => sum + g.costUsd, 0);
+  const unpriced = data.groups.reduce((sum, g) => sum + g.unpricedCalls, 0);
+  const columns: Column<StatsGroup>[] = [
+    {
+      key: 'name',
+      label: 'Model',
+      sort: (g) => g.name,
+      render: (g) => <Link href={hrefOf('/traces', { ...keep, model: g.name })}>{g.name}</Link>,
+    },
+    { key: 'provider', label: 'Provider', sort: (g) => g.provider ?? '', render: (g) => g.provider ?? '–' },
+    {
+      key: 'requests',
+      label: 'Calls',
+      numeric: true,
+      sort: (g) => g.requests,
+      render: (g) => formatCount(g.requests),
+    },
+    {
+      key: 'success',
+      label: 'Success',
+      numeric: true,
+      sort: (g) => g.successRate,
+      render: (g) => formatPercent(g.successRate),
+    },
+    {
+      key: 'p95',
+      label: 'p95',
+      numeric: true,
+      sort: (g) => g.p95LatencySeconds,
+      render: (g) => formatSeconds(g.p95LatencySeconds),
+    },
+    {
+      key: 'input',
+      label: 'Input tokens',
+      numeric: true,
+      sort: (g) => g.tokens.input,
+      render: (g) => formatCount(g.tokens.input),
+    },
+    {
+      key: 'output',
+      label: 'Output tokens',
+      numeric: true,
+      sort: (g) => g.tokens.output,
+      render: (g) => formatCount(g.tokens.output),
+    },
+    {
+      key: 'cache',
+      label: 'Cache read / write',
+      numeric: true,
+      sort: (g) => g.tokens.cacheRead + g.tokens.cacheWrite,
+      render: (g) => `${formatCount(g.tokens.cacheRead)} / ${formatCount(g.tokens.cacheWrite)}`,
+    },
+    {
+      key: 'reasoning',
+      label: 'Reasoning',
+      numeric: true,
+      sort: (g) => g.tokens.reasoning,
+      render: (g) => formatCount(g.tokens.reasoning),
+    },
+    {
+      key: 'cost',
+      label: 'Cost',
+      numeric: true,
+      sort: (g) => g.costUsd,
+      render: (g) => formatUsd(g.costUsd),
+    },
+    {
+      key: 'unpriced',
+      label: 'Unpriced calls',
+      numeric: true,
+      sort: (g) => g.unpricedCalls,
+      render: (g) => (g.unpricedCalls > 0 ? <span class="warn">{formatCount(g.unpricedCalls)}</span> : '0'),
+    },
+  ];
+  return (
+    <div class="page">
+      <ErrorNote error={error} />
+      {data.groups.length === 0 ? (
+        <Nothing>
+          No model calls in this time range. Model calls are spans such as <code>chat gpt-4o</code> (the SDK's{' '}
+          <code>withModelCall</code>).
+        </Nothing>
+      ) : (
+        <>
+          <p class="summary">
+            Spend in this range: <strong>{formatUsd(total)}</strong>
+            {unpriced > 0 && (
+              <span class="warn">
+                {' '}
+                · {plural(unpriced, 'call')} of models with no known price not included
+              </span>
+            )}
+          </p>
+          <div class="columns two">
+            <section class="panel">
+              <h2>Cost per model</h2>
+              <Chart series={data.cost} format={formatUsd} label="Cost per model over time" />
+            </section>
+            <section class="panel">
+              <h2>Tokens per model</h2>
+              <Chart series={data.tokens} format={formatCount} label="Tokens per model over time" />
+            </section>
+          </div>
+          <DataTable
+            label="Models"
+            columns={columns}
+            rows={data.groups}
+            rowKey={(g) => `${g.provider ?? ''}/${g.name}`}
+            rowHref={(g) => hrefOf('/traces', { ...keep, model: g.name })}
+            defaultSort="-cost"
+          />
+        </>
+      )}
+    </div>
+  );
+}
