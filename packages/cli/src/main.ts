@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.js';
 import { monitorCommand } from './commands/monitor.js';
 import { serveCommand } from './commands/serve.js';
 import { UsageError } from './usage-error.js';
@@ -27,7 +28,7 @@ Examples:
 Every command has --help.`,
   );
 
-for (const command of [serveCommand(), monitorCommand()]) {
+for (const command of [demoCommand(), monitorCommand(), serveCommand()]) {
   program.addCommand(command.copyInheritedSettings(program));
 }
 

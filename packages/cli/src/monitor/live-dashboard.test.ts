@@ -132,6 +132,22 @@ describeWithTool(
       expect(text).toContain('gpt-4o-mini');
       expect(text).toContain('the user went away');
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+      // No line left over from an earlier frame: every title and every agent row appears once.
+      const again = screen().split('\n');
+      for (const start of [
+        'agentlens monitor',
+        '● ',
+        'AGENT ',
+        'ChatAgent',
+        'CodeAgent',
+        'StuckAgent',
+        'RECENT ERRORS',
+      ]) {
+        expect(
+          again.filter((l) => l.startsWith(start)),
+          `${start} in:\n${again.join('\n')}`,
+        ).toHaveLength(1);
+      }
     });
 
     it('keeps the last figures and says so when the hub goes away', async () => {
