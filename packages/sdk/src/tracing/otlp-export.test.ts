@@ -75,6 +75,26 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP/HTTP export (%s)', 
     expect(line?.attributes).toMatchObject({ step: 1, logger: 'app', token: '[REDACTED]' });
     expect(JSON.stringify(logs)).not.toContain('sk-ant-api03');
   });
+
+  it('flushes and shuts down when the OTLP export is the only place logs go (stdout off)', async () => {
+    const receiver = await startOtlpReceiver();
+    cleanups.push(receiver.close);
+    const al = createAgentlens({
+      serviceName: 'log-only-otlp',
+      processMetrics: false,
+      tracing: { protocol, endpoint: `${receiver.url}/v1/traces` },
+      logging: { stdout: false },
+    });
+    al.logger?.info('only to the hub');
+    const settled = (p: Promise<void>) =>
+      Promise.race([
+        p.then(() => 'settled'),
+        new Promise((resolve) => setTimeout(() => resolve('hung'), 5000)),
+      ]);
+    expect(await settled(al.flush())).toBe('settled');
+    expect(receiver.logs().map((l) => l.body)).toContain('only to the hub');
+    expect(await settled(al.shutdown())).toBe('settled');
+  });
 });
 
 describe('tracing set-up', () => {

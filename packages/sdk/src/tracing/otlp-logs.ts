@@ -97,8 +97,18 @@ export class OtlpLogStream {
     return true;
   }
 
-  flush(): Promise<void> {
-    return this.#provider.forceFlush();
+  /**
+   * Exports what was written. pino calls it as `flush(callback)` when this is the logger's only
+   * destination and waits for the callback; agentlens awaits the promise.
+   */
+  flush(callback?: (error?: Error) => void): Promise<void> {
+    const done = this.#provider.forceFlush();
+    if (callback !== undefined)
+      done.then(
+        () => callback(),
+        (error: Error) => callback(error),
+      );
+    return done;
   }
 
   shutdown(): Promise<void> {
