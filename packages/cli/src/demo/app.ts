@@ -575,9 +575,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoHandle> {
         ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
       },
       // Log lines go to the hub (OTLP, beside the spans), not to the terminal the demo prints in.
-      // A sink that drops them rather than `stdout: false`: with the OTLP stream as the logger's
-      // only destination, the SDK's logger.flush() never resolves (reported to the SDK's owner).
-      logging: { destination: { write() {} }, level: 'info' },
+      logging: { stdout: false, level: 'info' },
       ...(options.budgetUsd === undefined ? {} : { budget: { dailyUsd: options.budgetUsd } }),
     });
     cleanups.push(() => agentlens.shutdown());
