@@ -35,6 +35,8 @@ export {
   PriceCatalog,
   parsePriceOverrides,
 } from './cost/index.js';
+export type { HealthFigures, HealthThresholds, HealthVerdict } from './health-rules.js';
+export { DEFAULT_HEALTH_THRESHOLDS, evaluateHealth } from './health-rules.js';
 export type { HubMetricKey } from './hub-catalog.js';
 export { HUB_METRIC_CATALOG, STORE_WRITE_BUCKETS } from './hub-catalog.js';
 export type { LatencyHistogramData } from './latency-histogram.js';
@@ -101,6 +103,7 @@ export {
   ATTR_AGENTLENS_WORKFLOW_NAME,
   ATTR_AGENTLENS_WORKFLOW_NODE,
   ATTR_ERROR_TYPE,
+  ATTR_EXCEPTION_TYPE,
   ATTR_GEN_AI_AGENT_ID,
   ATTR_GEN_AI_AGENT_NAME,
   ATTR_GEN_AI_CONVERSATION_ID,
@@ -123,6 +126,7 @@ export {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  EVENT_EXCEPTION,
   GEN_AI_OPERATIONS,
   GEN_AI_TOKEN_TYPE_INPUT,
   GEN_AI_TOKEN_TYPE_OUTPUT,

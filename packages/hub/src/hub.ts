@@ -3,6 +3,7 @@ import { PriceCatalog } from '@agentlens/core';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerApiRoutes } from './api/api-routes.js';
 import type { HubStatusResponse } from './api/api-types.js';
+import { ReportBuilder } from './api/report.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import {
   BearerCheck,
@@ -73,6 +74,12 @@ export interface HubOptions {
    * failures, `info` every request too. Default `silent`, as a library should be.
    */
   readonly logLevel?: HubLogLevel;
+  /**
+   * A daily budget in US dollars for everything the hub receives: `GET /api/report` shows today's
+   * spend (since 00:00 UTC) against it, and the report's health is degraded once it is exceeded.
+   * Default `AGENTLENS_DAILY_BUDGET_USD`; none when that is unset too.
+   */
+  readonly dailyBudgetUsd?: number;
 }
 
 /** pino's levels, as {@link HubOptions.logLevel} takes them. */
@@ -122,6 +129,27 @@ function checkRetention(retention: HubRetentionOptions | undefined): void {
       throw new RangeError(`retention.${name} must be a positive number, got ${String(value)}`);
     }
   }
+}
+
+/**
+ * The daily budget: the option (which must be a positive number), else the environment variable
+ * (a bad value there is reported through `warn` and ignored), else none.
+ */
+function resolveDailyBudget(option: number | undefined, warn: (message: string) => void): number | null {
+  if (option !== undefined) {
+    if (!(typeof option === 'number' && Number.isFinite(option) && option > 0)) {
+      throw new RangeError(`dailyBudgetUsd must be a positive number, got ${String(option)}`);
+    }
+    return option;
+  }
+  const fromEnv = process.env.AGENTLENS_DAILY_BUDGET_USD;
+  if (fromEnv === undefined || fromEnv.trim() === '') return null;
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(fromEnv) ? Number(fromEnv) : Number.NaN;
+  if (value > 0 && Number.isFinite(value)) return value;
+  warn(
+    `AGENTLENS_DAILY_BUDGET_USD=${JSON.stringify(fromEnv.slice(0, 40))} is not a positive number; no budget`,
+  );
+  return null;
 }
 
 function storeKind(store: Store): string {
@@ -194,6 +222,9 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   }
 
   checkRetention(options.retention);
+  // Warnings about the environment wait for the logger, which exists only once the options hold.
+  const envWarnings: string[] = [];
+  const dailyBudgetUsd = resolveDailyBudget(options.dailyBudgetUsd, (message) => envWarnings.push(message));
   const maxBodyBytesInFlight = options.maxBodyBytesInFlight ?? DEFAULT_BODY_BYTES_IN_FLIGHT;
   if (!Number.isInteger(maxBodyBytesInFlight) || maxBodyBytesInFlight <= 0) {
     throw new RangeError(
@@ -221,9 +252,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   });
   const decodePool =
     decodeWorkers > 0 && workerUrl !== undefined ? new DecodePool(workerUrl, decodeWorkers) : undefined;
+  const prices = new PriceCatalog();
   const ingestor: Ingestor = new Ingestor({
     store,
-    prices: new PriceCatalog(),
+    prices,
     ...(decodePool === undefined ? {} : { decodePool }),
     observer: metrics.observer,
     ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
@@ -234,6 +266,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     logger: logLevel === 'silent' ? false : { level: logLevel, stream: process.stderr },
     bodyLimit: bodyLimitBytes,
   });
+  for (const warning of envWarnings) app.log.warn(warning);
   const bearer = token === undefined ? undefined : new BearerCheck(token);
   if (bearer !== undefined) {
     app.addHook('onRequest', async (request) => {
@@ -322,7 +355,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     listeners: { http: httpUrl, grpc: grpcUrl },
     retention: { maxAgeMs: policy?.maxAgeMs ?? null, maxBytes: policy?.maxBytes ?? null },
   });
-  registerApiRoutes(app, { store, status });
+  const report = new ReportBuilder({
+    store,
+    startedAtMs: startedAt.getTime(),
+    dailyBudgetUsd,
+    invalidRecords: () => metrics.rejected.invalid ?? 0,
+    prices,
+  });
+  registerApiRoutes(app, { store, status, report });
 
   let grpc: GrpcReceiver | undefined;
   try {

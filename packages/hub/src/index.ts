@@ -4,6 +4,7 @@ export type {
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,
+  ReportResponse,
   ServicesResponse,
   StatsResponse,
   TimeseriesResponse,
@@ -30,7 +31,10 @@ export {
 } from './otlp/index.js';
 export { HubError } from './receiver/index.js';
 export type {
+  ErrorSpanQuery,
   LogFilter,
+  OpenAgentRuns,
+  OpenRunsQuery,
   OverviewStats,
   PostgresStoreOptions,
   RetentionPolicy,
@@ -38,6 +42,7 @@ export type {
   ServiceSummary,
   SqliteDurability,
   SqliteStoreOptions,
+  StatsFilter,
   StatsGroup,
   StatsKind,
   Store,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import {
+  DEFAULT_HEALTH_THRESHOLDS,
+  type HealthThresholds,
   isValidLabelName,
   isValidMetricPrefix,
   type PriceOverride,
@@ -41,33 +43,10 @@ export const ENVIRONMENT_VARIABLES = {
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT_VARIABLES;
 
-/** Thresholds of `getSystemHealth()`; see docs/health.md for the rules they feed. */
-export interface HealthThresholds {
-  /** Success rate (0..1) under which the system is degraded. Default 0.9. */
-  readonly degradedSuccessRate: number;
-  /** Success rate (0..1) under which the system is unhealthy. Default 0.5. */
-  readonly unhealthySuccessRate: number;
-  /** Failures in the window above which the system is degraded. Default 10. */
-  readonly degradedFailures: number;
-  /** Failures in the window above which the system is unhealthy. Default 50. */
-  readonly unhealthyFailures: number;
-  /** Average agent response time (seconds) in the window above which the system is degraded. Default 5. */
-  readonly degradedResponseTime: number;
-  /** Requests the window needs before the success-rate rules apply. Default 10. */
-  readonly minRequests: number;
-  /** Heap used over the heap limit above which the system is degraded. Default 0.9. */
-  readonly degradedHeapRatio: number;
-}
-
-export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = {
-  degradedSuccessRate: 0.9,
-  unhealthySuccessRate: 0.5,
-  degradedFailures: 10,
-  unhealthyFailures: 50,
-  degradedResponseTime: 5,
-  minRequests: 10,
-  degradedHeapRatio: 0.9,
-};
+// The health rules and their thresholds live in @agentlens/core, so that the SDK's
+// getSystemHealth() and the hub's report judge alike; re-exported here under their old names.
+export type { HealthThresholds };
+export { DEFAULT_HEALTH_THRESHOLDS };
 
 const ratio = z.number().min(0).max(1);
 const positiveInt = z.number().int().positive();

@@ -106,10 +106,13 @@ describe('agentlens serve', () => {
       '7d',
       '--max-db-size',
       '2GB',
+      '--budget',
+      '25',
     ]);
     expect(hub.out()).toContain(db);
     expect(hub.out()).toMatch(/OTLP\/gRPC: http:\/\/127\.0\.0\.1:\d+/);
     expect(hub.out()).toContain('retention: older than 7d removed, at most 2.0 GB');
+    expect(hub.out()).toContain('budget:    $25.00 a day');
     const response = await fetch(`${hub.url}/v1/traces`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -119,6 +122,9 @@ describe('agentlens serve', () => {
     const status = await new HubClient({ baseUrl: hub.url }).hubStatus();
     expect(status.retention).toEqual({ maxAgeMs: 7 * 86_400_000, maxBytes: 2e9 });
     expect(status.listeners.grpc).toBe(hub.grpcUrl);
+    const report = await new HubClient({ baseUrl: hub.url }).report({ window: '15m' });
+    expect(report.agents.map((a) => [a.name, a.requests])).toEqual([['Planner', 1]]);
+    expect(report.health.budget).toMatchObject({ dailyUsd: 25, exceeded: false });
     expect(existsSync(db)).toBe(true);
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);
@@ -139,6 +145,7 @@ describe('agentlens serve', () => {
     [['--port', '70000'], 'must be an integer from 0 to 65535'],
     [['--db', 'postgres://bad host/db'], 'postgres:// URL'],
     [['--colour'], "unknown option '--colour'"],
+    [['--budget', '-3'], 'must be a positive number of US dollars'],
   ])('refuses %j with a one-line reason', async (args, reason) => {
     const { code, out } = await refused(args);
     expect(code).not.toBe(0);

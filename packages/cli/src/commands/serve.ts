@@ -32,6 +32,13 @@ function byteSize(value: string): number {
   }
 }
 
+function usd(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n <= 0)
+    throw new InvalidArgumentError('must be a positive number of US dollars, e.g. 25 or 7.50');
+  return n;
+}
+
 function target(value: string): StoreTarget {
   try {
     return storeTarget(value);
@@ -74,6 +81,7 @@ interface ServeOptions {
   db: StoreTarget;
   retention?: number;
   maxDbSize?: number;
+  budget?: number;
 }
 
 /** `agentlens serve`: the embedded hub, until SIGINT or SIGTERM. */
@@ -94,12 +102,18 @@ export function serveCommand(): Command {
     )
     .option('--retention <duration>', 'remove traces and logs older than this (e.g. 7d, 24h)', duration)
     .option('--max-db-size <size>', 'remove the oldest data while the store is larger (e.g. 2GB)', byteSize)
+    .option(
+      '--budget <usd>',
+      'daily budget in US dollars: the report shows spend against it (default AGENTLENS_DAILY_BUDGET_USD)',
+      usd,
+    )
     .addHelpText(
       'after',
       `
 Examples:
   agentlens serve
   agentlens serve --port 4318 --grpc-port 4317 --db ./.agentlens/agentlens.db --retention 7d --max-db-size 2GB
+  agentlens serve --budget 25
   AGENTLENS_TOKEN=secret agentlens serve --host 0.0.0.0 --db postgres://agentlens@db:5432/agentlens`,
     )
     .action(async (options: ServeOptions & { grpc?: boolean }) => {
@@ -115,6 +129,7 @@ Examples:
         host: options.host,
         store,
         retention,
+        ...(options.budget === undefined ? {} : { dailyBudgetUsd: options.budget }),
         logLevel: 'warn',
       }).catch(async (error: unknown) => {
         await store.close();
@@ -127,6 +142,7 @@ Examples:
         `  API:       ${hub.url}/api/traces, /api/stats/agents, ...   metrics: ${hub.url}/metrics`,
         `  data:      ${options.db.kind === 'sqlite' ? resolve(options.db.path) : options.db.display}`,
         `  retention: ${describeRetention(options.retention, options.maxDbSize)}`,
+        ...(options.budget === undefined ? [] : [`  budget:    $${options.budget.toFixed(2)} a day`]),
         'Ctrl-C to stop.',
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

@@ -112,7 +112,7 @@ export async function runLive(options: LiveOptions): Promise<void> {
       stdin,
       exitOnCtrlC: true,
       patchConsole: false,
-        maxFps: 10,
+      maxFps: 10,
     },
   );
   const onSignal = () => instance.unmount();

@@ -4,6 +4,7 @@ import type { Store } from '../store/store.js';
 import type {
   HubStatusResponse,
   LogsResponse,
+  ReportResponse,
   ServicesResponse,
   StatsResponse,
   TimeseriesResponse,
@@ -12,17 +13,21 @@ import type {
 } from './api-types.js';
 import {
   parseLogsQuery,
+  parseReportQuery,
   parseStatsQuery,
   parseTimeseriesQuery,
   parseTraceId,
   parseTracesQuery,
 } from './query-params.js';
+import type { ReportBuilder } from './report.js';
 
 /** What the query API needs from the hub. */
 export interface ApiRouteOptions {
   readonly store: Store;
   /** The hub's own state for `GET /api/hub`. */
   readonly status: () => Promise<HubStatusResponse>;
+  /** Builds `GET /api/report`. */
+  readonly report: ReportBuilder;
   /** The clock windows are measured against; `Date.now` unless a test fixes it. */
   readonly now?: () => number;
 }
@@ -71,9 +76,15 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions
   );
 
   app.get<{ Params: { kind: string } }>('/api/stats/:kind', async (request): Promise<StatsResponse> => {
-    const { kind, window } = parseStatsQuery(request.params.kind, query(request), now());
-    return { kind, window, groups: await asked(store.stats(kind, window)) };
+    const { kind, window, filter } = parseStatsQuery(request.params.kind, query(request), now());
+    return { kind, window, groups: await asked(store.stats(kind, window, filter)) };
   });
+
+  app.get(
+    '/api/report',
+    async (request): Promise<ReportResponse> =>
+      asked(options.report.build(parseReportQuery(query(request), now()))),
+  );
 
   app.get('/api/timeseries', async (request): Promise<TimeseriesResponse> => {
     const q = parseTimeseriesQuery(query(request), now());

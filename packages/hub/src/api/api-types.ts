@@ -3,7 +3,7 @@
  * has one description. Type-only imports: this module must stay free of Node built-ins (the
  * client bundles it for the browser).
  */
-import type { LogRecord } from '@agentlens/core';
+import type { LogRecord, Report } from '@agentlens/core';
 import type {
   OverviewStats,
   ServiceSummary,
@@ -44,6 +44,13 @@ export interface StatsResponse<K extends StatsKind = StatsKind> {
 export interface TimeseriesResponse extends TimeseriesSet {
   readonly window: TimeWindow;
 }
+
+/**
+ * `GET /api/report`: one document of the report schema of `@agentlens/core`
+ * (`agentlens.report/v1`, `source: 'hub'`), the same shape as the SDK's `snapshot()`; validate it
+ * with `ReportSchema`. See docs/hub.md for what each section holds.
+ */
+export type ReportResponse = Report;
 
 /** `GET /api/logs`: newest first. */
 export interface LogsResponse {

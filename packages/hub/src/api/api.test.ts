@@ -104,6 +104,9 @@ describe('query API through the typed client', () => {
       expect(answer.window).toEqual(window);
       expect(answer.groups).toEqual(await hub.store.stats(kind, window));
     }
+    const support = await client.stats('agents', { ...WINDOW, service: 'support' });
+    expect(support.groups).toEqual(await hub.store.stats('agents', window, { service: 'support' }));
+    expect(support.groups.length).toBeGreaterThan(0);
     const { groups } = await client.stats('agents', WINDOW);
     expect(groups.find((g) => g.name === 'planner')).toMatchObject({
       requests: 2,

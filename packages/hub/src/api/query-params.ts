@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { HubError } from '../receiver/hub-error.js';
 import type {
   LogFilter,
+  StatsFilter,
   StatsKind,
   TimeseriesGroupBy,
   TimeseriesMeasure,
@@ -14,8 +15,11 @@ import type {
   TraceFilter,
 } from '../store/store.js';
 import { parseDuration } from './duration.js';
+import type { ReportRequest } from './report.js';
 
 const DEFAULT_WINDOW_MS = 3_600_000;
+/** {@link DEFAULT_WINDOW_MS} as a duration. */
+const DEFAULT_WINDOW_LABEL = '1h';
 const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 
 const text = z.string().min(1).max(1000);
@@ -71,7 +75,9 @@ const TracesQuery = z.strictObject({
   ...windowFields,
 });
 
-const StatsQuery = z.strictObject({ ...windowFields });
+const StatsQuery = z.strictObject({ service: text.optional(), ...windowFields });
+
+const ReportQuery = z.strictObject({ service: text.optional(), ...windowFields });
 
 const TimeseriesQuery = z.strictObject({
   measure: z.enum(['requests', 'errors', 'p95', 'tokens', 'cost']),
@@ -166,12 +172,12 @@ export function parseTracesQuery(
 
 const STATS_KINDS: readonly StatsKind[] = ['overview', 'agents', 'tools', 'models'];
 
-/** `GET /api/stats/{kind}` parameters: the kind from the path, the window (default 1h). */
+/** `GET /api/stats/{kind}` parameters: the kind from the path, the window (default 1h), the service. */
 export function parseStatsQuery(
   kind: string,
   query: Query,
   nowMs: number,
-): { kind: StatsKind; window: TimeWindow } {
+): { kind: StatsKind; window: TimeWindow; filter: StatsFilter } {
   if (!STATS_KINDS.includes(kind as StatsKind)) {
     throw new HubError(404, 'not_found', `no stats "${kind.slice(0, 40)}": use ${STATS_KINDS.join(', ')}`);
   }
@@ -179,6 +185,22 @@ export function parseStatsQuery(
   return {
     kind: kind as StatsKind,
     window: completeWindow(resolveWindow(q, nowMs, DEFAULT_WINDOW_MS), nowMs),
+    filter: q.service === undefined ? {} : { service: q.service },
+  };
+}
+
+/**
+ * `GET /api/report` parameters: the window (default 1h) and the service. The report names its
+ * window as asked (`15m`), or `custom` when it was given as from / to.
+ */
+export function parseReportQuery(query: Query, nowMs: number): ReportRequest {
+  const q = parse(ReportQuery, query);
+  const custom = q.from !== undefined || q.to !== undefined;
+  const asked = typeof query.window === 'string' ? query.window.trim() : undefined;
+  return {
+    window: completeWindow(resolveWindow(q, nowMs, DEFAULT_WINDOW_MS), nowMs),
+    label: custom ? 'custom' : (asked ?? DEFAULT_WINDOW_LABEL),
+    ...(q.service === undefined ? {} : { service: q.service }),
   };
 }
 

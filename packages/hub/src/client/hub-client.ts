@@ -7,6 +7,7 @@ import type {
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,
+  ReportResponse,
   ServicesResponse,
   StatsResponse,
   TimeseriesResponse,
@@ -49,6 +50,16 @@ export interface WindowQuery {
   readonly window?: string;
   readonly from?: number | Date | string;
   readonly to?: number | Date | string;
+}
+
+export interface StatsQuery extends WindowQuery {
+  /** Only the spans of this service. */
+  readonly service?: string;
+}
+
+export interface ReportQuery extends WindowQuery {
+  /** Only the spans of this service; the report's `service` is then this, else `*`. */
+  readonly service?: string;
 }
 
 export interface TraceListQuery extends WindowQuery {
@@ -147,8 +158,23 @@ export class HubClient {
   }
 
   /** `GET /api/stats/{kind}`; the window defaults to the last hour. */
-  stats<K extends StatsKind>(kind: K, query: WindowQuery = {}): Promise<StatsResponse<K>> {
+  stats<K extends StatsKind>(kind: K, query: StatsQuery = {}): Promise<StatsResponse<K>> {
     return this.#get(`/api/stats/${kind}`, { ...query });
+  }
+
+  /**
+   * `GET /api/report`: the whole picture in one `agentlens.report/v1` document (overview, health,
+   * agents with their runs in flight, tools, models, newest errors), as `snapshot()` gives it in
+   * the SDK. The window defaults to the last hour.
+   *
+   * @example
+   * ```ts
+   * const report = await hub.report({ window: '15m', service: 'checkout' });
+   * const stuck = report.agents.filter(isStuck);
+   * ```
+   */
+  report(query: ReportQuery = {}): Promise<ReportResponse> {
+    return this.#get('/api/report', { ...query });
   }
 
   /** `GET /api/timeseries`. */

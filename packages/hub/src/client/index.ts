@@ -3,6 +3,7 @@ export type {
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,
+  ReportResponse,
   ServicesResponse,
   StatsResponse,
   TimeseriesResponse,
@@ -12,6 +13,7 @@ export type {
 export type {
   OverviewStats,
   ServiceSummary,
+  StatsFilter,
   StatsGroup,
   StatsKind,
   Timeseries,
@@ -26,6 +28,8 @@ export type {
 export type {
   HubClientOptions,
   LogQuery,
+  ReportQuery,
+  StatsQuery,
   TimeseriesQuery,
   TraceListQuery,
   WindowQuery,

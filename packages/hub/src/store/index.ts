@@ -11,11 +11,15 @@ export {
 export type { SqliteDurability, SqliteStoreOptions } from './sqlite-store.js';
 export { DEFAULT_SQLITE_PATH, SqliteStore } from './sqlite-store.js';
 export type {
+  ErrorSpanQuery,
   LogFilter,
+  OpenAgentRuns,
+  OpenRunsQuery,
   OverviewStats,
   RetentionPolicy,
   RetentionResult,
   ServiceSummary,
+  StatsFilter,
   StatsGroup,
   StatsKind,
   Store,

@@ -22,10 +22,42 @@
  * - Logs have no primary key: nothing looks one up by id, and an index costs disk per row. The
  *   `(time_ns, id)` index serves the newest-first listing and retention by age and by size.
  *
+ * - `spans` has the partial indexes of `span-indexes.ts` besides its primary key; `open_runs` holds
+ *   the agent runs in flight (see `open-runs.ts`). Neither counts in `usage`: both are small.
+ *
  * Every statement is `IF NOT EXISTS`, so creating the schema is idempotent; the store runs it in
  * one transaction under an advisory lock, so that hubs starting together do not race.
  */
-export const POSTGRES_SCHEMA_VERSION = 1;
+import { spanIndexesDdl } from './span-indexes.js';
+
+export const POSTGRES_SCHEMA_VERSION = 2;
+
+/**
+ * Statements that bring a schema of version `n - 1` to version `n`, by `n`, for the schema named
+ * (quoted) `s`. The store runs them in the transaction and under the lock that create the schema.
+ */
+export const POSTGRES_MIGRATIONS: Readonly<Record<number, (s: string) => string>> = {
+  // 2: what the report reads besides the rollups: the partial indexes of spans (errors, agent
+  // spans) and the runs in flight. Runs in flight at the upgrade show from their next call on.
+  2: (s) => `${spanIndexesDdl(`${s}.spans`, true)}\n${openRunsDdl(s)}`,
+};
+
+/**
+ * The agent runs in flight, kept at ingest (see `open-runs.ts`): one row per (trace, agent) whose
+ * calls no agent span has closed yet. Agent names are `COLLATE "C"`, so that the runs come back in
+ * byte order as on SQLite.
+ */
+function openRunsDdl(s: string): string {
+  return `CREATE TABLE IF NOT EXISTS ${s}.open_runs (
+  trace_id bytea NOT NULL,
+  agent_name text COLLATE "C" NOT NULL,
+  service text COLLATE "C" NOT NULL,
+  min_start_ns bigint NOT NULL,
+  max_end_ns bigint NOT NULL,
+  PRIMARY KEY (trace_id, agent_name)
+);
+CREATE INDEX IF NOT EXISTS open_runs_end ON ${s}.open_runs (max_end_ns);`;
+}
 
 /** How many rows `usage` spreads its counter over. */
 export const USAGE_SHARDS = 64;
@@ -170,6 +202,9 @@ CREATE TABLE IF NOT EXISTS ${s}.spans (
   trace_state text,
   PRIMARY KEY (trace_id, span_id)
 );
+${spanIndexesDdl(`${s}.spans`, true)}
+
+${openRunsDdl(s)}
 
 CREATE TABLE IF NOT EXISTS ${s}.traces (
   trace_id bytea PRIMARY KEY,

@@ -420,6 +420,67 @@ describeWithTool(
         await again.close();
       });
 
+      it('migrates a version 1 schema: builds the span indexes behind the report and keeps the data', async () => {
+        const schema = freshSchema();
+        const startMs = Date.now() - 60_000;
+        const spans = generateAgentSpans({ traces: 30, spansPerTrace: 4, startMs, traceGapMs: 10 });
+        const first = await open(schema);
+        await first.writeSpans(spans);
+        await first.close();
+        const indexes = ['spans_errors', 'spans_agent_runs'];
+        // What a version 1 schema looks like: the spans' primary key only, no runs in flight.
+        for (const index of indexes) await admin.query(`DROP INDEX ${schema}.${index}`);
+        await admin.query(`DROP TABLE ${schema}.open_runs`);
+        await admin.query(`UPDATE ${schema}.meta SET value = '1' WHERE key = 'schema_version'`);
+        const migrated = await open(schema);
+        try {
+          const window = { fromMs: startMs - 60_000, toMs: Date.now() + 60_000 };
+          const errors = await migrated.listErrorSpans({ ...window, limit: 10 });
+          expect(errors.map((s) => s.spanId)).toEqual(
+            spans.filter((s) => s.statusCode === 2).map((s) => s.spanId),
+          );
+          expect(await migrated.openAgentRuns({ sinceMs: window.fromMs, nowMs: window.toMs })).toEqual([]);
+          expect((await migrated.listTraces({}, null, 100)).traces).toHaveLength(30);
+          const [call] = generateAgentSpans({ traces: 1, spansPerTrace: 2, startMs, seed: 9 }).slice(1);
+          await migrated.writeSpans([call as SpanRecord]);
+          expect(await migrated.openAgentRuns({ sinceMs: window.fromMs, nowMs: window.toMs })).toEqual([
+            { agentName: 'planner', runs: 1, oldestStartMs: startMs + 5 },
+          ]);
+        } finally {
+          await migrated.close();
+        }
+        const version = await admin.query(`SELECT value FROM ${schema}.meta WHERE key = 'schema_version'`);
+        expect(version.rows[0].value).toBe('2');
+        const found = await admin.query(
+          `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'spans' ORDER BY 1`,
+          [schema],
+        );
+        expect(found.rows.map((r) => r.indexname)).toEqual([...indexes, 'spans_pkey'].sort());
+      });
+
+      it('reads the span indexes: errors and agent spans come from index scans', async () => {
+        const schema = freshSchema();
+        const store = await open(schema);
+        try {
+          await store.writeSpans(generateAgentSpans({ traces: 200, spansPerTrace: 6, startMs: BASE }));
+          await admin.query(`ANALYZE ${schema}.spans`);
+          const plan = async (sql: string) =>
+            (await admin.query(`EXPLAIN ${sql}`)).rows.map((r) => r['QUERY PLAN'] as string).join('\n');
+          const errors = await plan(
+            `SELECT span_id FROM ${schema}.spans WHERE status_code = 2 AND end_ns >= 1 AND end_ns < 2
+             ORDER BY end_ns DESC, trace_id DESC, span_id DESC LIMIT 50`,
+          );
+          expect(errors).toContain('spans_errors');
+          const probe = await plan(
+            `SELECT 1 FROM ${schema}.spans a WHERE category = 'agent' AND a.trace_id = '\\x00'::bytea
+               AND a.agent_name = 'planner' AND a.end_ns >= 5`,
+          );
+          expect(probe).toMatch(/Index (Only )?Scan/);
+        } finally {
+          await store.close();
+        }
+      });
+
       it('refuses a schema of another version', async () => {
         const schema = freshSchema();
         await (await open(schema)).close();

@@ -4,7 +4,16 @@ import type { LogRecord, SpanRecord } from '@agentlens/core';
 import { LatencyHistogram, type LatencyHistogramData } from '@agentlens/core';
 import pg from 'pg';
 import {
+  OpenRunsAccumulator,
+  openRunDelta,
+  RUN_CHILD_CATEGORY_SQL,
+  RUN_END_SLACK_NS,
+  type RunChildren,
+  type RunEnd,
+} from './open-runs.js';
+import {
   logBytesSql,
+  POSTGRES_MIGRATIONS,
   POSTGRES_SCHEMA_VERSION,
   postgresSchemaDdl,
   quoteIdentifier,
@@ -31,12 +40,17 @@ import {
   timeseriesFromRollups,
   timeseriesNeeds,
 } from './rollup.js';
+import { AGENT_RUN_CONDITION, ERROR_SPAN_CONDITION } from './span-indexes.js';
 import type {
+  ErrorSpanQuery,
   LogFilter,
+  OpenAgentRuns,
+  OpenRunsQuery,
   OverviewStats,
   RetentionPolicy,
   RetentionResult,
   ServiceSummary,
+  StatsFilter,
   StatsGroup,
   StatsKind,
   Store,
@@ -48,7 +62,14 @@ import type {
   TraceFilter,
   TracePage,
 } from './store.js';
-import { decodeTraceCursor, encodeTraceCursor, likePattern, msToNanos } from './store-util.js';
+import {
+  checkErrorSpanQuery,
+  checkOpenRunsQuery,
+  decodeTraceCursor,
+  encodeTraceCursor,
+  likePattern,
+  msToNanos,
+} from './store-util.js';
 import {
   type LogRow,
   logFromRow,
@@ -421,6 +442,14 @@ function compareRollupKeys(a: RollupDelta, b: RollupDelta): number {
   );
 }
 
+/** The columns of a {@link SpanRow}, as a query reads them. */
+const SPAN_ROW_COLUMNS = `span_id, parent_span_id, service, name, kind, start_ns::text AS start_ns,
+  end_ns::text AS end_ns, duration_ms, status_code, status_message, category, operation, agent_name,
+  agent_id, conversation_id, provider, request_model, response_model, tool_name, tool_call_id,
+  workflow_name, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
+  cost_usd, unpriced, cost_source, error_type, aggregates_children, attributes, resource_id, scope_id,
+  events, links, trace_state`;
+
 /** The SQL text of every fixed statement, built once per store with its schema name. */
 function statements(schema: string) {
   const s = quoteIdentifier(schema);
@@ -435,6 +464,9 @@ function statements(schema: string) {
     ),
     gone AS (
       DELETE FROM ${s}.spans sp WHERE sp.trace_id = ANY (ARRAY(SELECT trace_id FROM victims)) RETURNING 1
+    ),
+    closed AS (
+      DELETE FROM ${s}.open_runs o WHERE o.trace_id = ANY (ARRAY(SELECT trace_id FROM victims))
     ),
     totals AS (
       SELECT (SELECT count(*) FROM victims) AS traces, (SELECT count(*) FROM gone) AS spans,
@@ -525,13 +557,37 @@ function statements(schema: string) {
         RETURNING ${logBytes} AS b
       )
       INSERT INTO ${s}.usage AS u (shard, bytes) SELECT ${USAGE_SHARD_SQL}, sum(b) FROM inserted ${usageUpsert}`,
-    traceSpans: `SELECT span_id, parent_span_id, service, name, kind, start_ns::text AS start_ns,
-        end_ns::text AS end_ns, duration_ms, status_code, status_message, category, operation, agent_name,
-        agent_id, conversation_id, provider, request_model, response_model, tool_name, tool_call_id,
-        workflow_name, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens,
-        cost_usd, unpriced, cost_source, error_type, aggregates_children, attributes, resource_id, scope_id,
-        events, links, trace_state
-      FROM ${s}.spans WHERE trace_id = $1 ORDER BY start_ns, span_id`,
+    traceSpans: `SELECT ${SPAN_ROW_COLUMNS} FROM ${s}.spans WHERE trace_id = $1 ORDER BY start_ns, span_id`,
+    /**
+     * The batch's agent spans ($1 trace ids, $2 agents, $3 latest ends; one per run) close the open
+     * runs they end, and restart the earliest start of those they end only in part.
+     */
+    closeRuns: `WITH ends AS (
+        SELECT * FROM unnest($1::bytea[], $2::text[], $3::bigint[]) AS e(trace_id, agent_name, end_ns)
+      ),
+      closed AS (
+        DELETE FROM ${s}.open_runs o USING ends e
+        WHERE o.trace_id = e.trace_id AND o.agent_name = e.agent_name
+          AND o.max_end_ns <= e.end_ns + ${RUN_END_SLACK_NS}
+      )
+      UPDATE ${s}.open_runs o SET min_start_ns = (
+          SELECT min(c.start_ns) FROM ${s}.spans c WHERE c.trace_id = o.trace_id
+            AND c.agent_name = o.agent_name AND ${RUN_CHILD_CATEGORY_SQL}
+            AND c.end_ns > e.end_ns + ${RUN_END_SLACK_NS}
+        )
+      FROM ends e
+      WHERE o.trace_id = e.trace_id AND o.agent_name = e.agent_name
+        AND o.max_end_ns > e.end_ns + ${RUN_END_SLACK_NS}`,
+    /** The latest end of the stored agent spans of each run ($1 trace ids, $2 agents). */
+    runAgentEnds: `SELECT r.i, (SELECT max(a.end_ns) FROM ${s}.spans a WHERE ${AGENT_RUN_CONDITION}
+          AND a.trace_id = r.trace_id AND a.agent_name = r.agent_name)::text AS end_ns
+      FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS r(trace_id, agent_name, i)`,
+    /** Opens or extends runs ($1 trace ids, $2 agents, $3 services, $4 earliest starts, $5 latest ends). */
+    openRuns: `INSERT INTO ${s}.open_runs AS o (trace_id, agent_name, service, min_start_ns, max_end_ns)
+      SELECT * FROM unnest($1::bytea[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+      ON CONFLICT (trace_id, agent_name) DO UPDATE SET
+        min_start_ns = least(o.min_start_ns, excluded.min_start_ns),
+        max_end_ns = greatest(o.max_end_ns, excluded.max_end_ns)`,
     logColumns: `time_ns::text AS time_ns, observed_ns::text AS observed_ns, service, severity_number,
       severity_text, body, trace_id, span_id, attributes, resource_id, scope_id`,
     traceColumns: `t.trace_id, t.listed_ns::text AS listed_ns, t.start_ns::text AS start_ns,
@@ -700,7 +756,15 @@ export class PostgresStore implements Store {
       const version = await client.query<{ value: string }>(
         `SELECT value FROM ${meta}.meta WHERE key = 'schema_version'`,
       );
-      const found = version.rows[0]?.value;
+      let found = version.rows[0]?.value;
+      const older = Number(found);
+      if (Number.isInteger(older) && older >= 1 && older < POSTGRES_SCHEMA_VERSION) {
+        for (let next = older + 1; next <= POSTGRES_SCHEMA_VERSION; next++) {
+          await client.query((POSTGRES_MIGRATIONS[next] as (s: string) => string)(meta));
+        }
+        found = String(POSTGRES_SCHEMA_VERSION);
+        await client.query(`UPDATE ${meta}.meta SET value = $1 WHERE key = 'schema_version'`, [found]);
+      }
       if (found !== String(POSTGRES_SCHEMA_VERSION)) {
         throw new Error(
           `PostgreSQL schema "${this.schema}" has version ${found ?? 'none'}, this hub reads ${POSTGRES_SCHEMA_VERSION}`,
@@ -936,6 +1000,7 @@ export class PostgresStore implements Store {
     if (newBytes.size === 0) return ids;
 
     const rollups = new RollupAccumulator();
+    const runs = new OpenRunsAccumulator();
     const traces = new Map<string, TraceDelta>();
     const services = new Map<string, number>();
     let bytes = 0;
@@ -950,6 +1015,7 @@ export class PostgresStore implements Store {
       const endNs = p.endNs[i] as bigint;
       bytes += spanBytes;
       rollups.add(span, minuteOfNanos(endNs));
+      runs.add(span, startNs, endNs);
       const endMs = Number(endNs / 1_000_000n);
       if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
       const traceKey = key.slice(0, TRACE_ID_BYTES * 2);
@@ -1023,8 +1089,54 @@ export class PostgresStore implements Store {
     await this.#upsertRollups(client, 'rollups', [...rollups.deltas()].sort(compareRollupKeys));
     await this.#upsertRollups(client, 'rollups_hourly', [...rollups.hourDeltas()].sort(compareRollupKeys));
     await this.#touchServices(client, services);
+    await this.#closeRuns(client, runs.ends());
+    await this.#openRuns(client, runs.children());
     await client.query({ name: 'agentlens.add_usage', text: sql.addUsage, values: [bytes] });
     return ids;
+  }
+
+  /** See `open-runs.ts`: the batch's agent spans close the runs they end (in lock order). */
+  async #closeRuns(client: pg.PoolClient, ends: readonly RunEnd[]): Promise<void> {
+    if (ends.length === 0) return;
+    await client.query({
+      name: 'agentlens.close_runs',
+      text: this.#sql.closeRuns,
+      values: [
+        ends.map((e) => Buffer.from(e.traceId, 'hex')),
+        ends.map((e) => storableText(e.agentName)),
+        ends.map((e) => e.endNs.toString()),
+      ],
+    });
+  }
+
+  /** See `open-runs.ts`: the batch's calls open or extend runs no agent span closes (in lock order). */
+  async #openRuns(client: pg.PoolClient, children: readonly RunChildren[]): Promise<void> {
+    if (children.length === 0) return;
+    const traceIds = children.map((r) => Buffer.from(r.traceId, 'hex'));
+    const agents = children.map((r) => storableText(r.agentName));
+    const { rows } = await client.query<{ i: string; end_ns: string | null }>({
+      name: 'agentlens.run_agent_ends',
+      text: this.#sql.runAgentEnds,
+      values: [traceIds, agents],
+    });
+    const agentEnds = new Array<bigint | null>(children.length).fill(null);
+    for (const row of rows) agentEnds[Number(row.i) - 1] = row.end_ns === null ? null : BigInt(row.end_ns);
+    const deltas = children.flatMap((run, i) => {
+      const delta = openRunDelta(run, agentEnds[i] ?? null);
+      return delta === null ? [] : [{ delta, traceId: traceIds[i] as Buffer, agent: agents[i] as string }];
+    });
+    if (deltas.length === 0) return;
+    await client.query({
+      name: 'agentlens.open_runs',
+      text: this.#sql.openRuns,
+      values: [
+        deltas.map((d) => d.traceId),
+        deltas.map((d) => d.agent),
+        deltas.map((d) => storableText(d.delta.service)),
+        deltas.map((d) => d.delta.minStartNs.toString()),
+        deltas.map((d) => d.delta.maxEndNs.toString()),
+      ],
+    });
   }
 
   /**
@@ -1281,14 +1393,23 @@ export class PostgresStore implements Store {
    * histograms, so each group hands back the ones it needs joined by U+0001 (which JSON.stringify
    * always escapes), merged here.
    */
-  async #rollupRows(window: TimeWindow, needs: RollupNeeds, stepMs: number | null): Promise<RollupRow[]> {
+  async #rollupRows(
+    window: TimeWindow,
+    needs: RollupNeeds,
+    stepMs: number | null,
+    filter: StatsFilter = {},
+  ): Promise<RollupRow[]> {
     await this.#use();
     checkWindow(window);
     const segments = rollupSegments(window, stepMs);
     if (segments.length === 0) return [];
     const s = quoteIdentifier(this.schema);
-    const where = `AND ${needs.where}`;
-    const params: number[] = [];
+    const params: unknown[] = [];
+    let where = `AND ${needs.where}`;
+    if (filter.service !== undefined) {
+      params.push(storableText(filter.service));
+      where += ` AND service = $${params.length}`;
+    }
     const reads = segments.map((segment) => {
       params.push(segment.fromMinute, segment.toMinute);
       const table: RollupTable = segment.tier === 'hour' ? 'rollups_hourly' : 'rollups';
@@ -1321,15 +1442,71 @@ export class PostgresStore implements Store {
     return rows;
   }
 
-  stats(kind: 'overview', window: TimeWindow): Promise<[OverviewStats]>;
-  stats(kind: Exclude<StatsKind, 'overview'>, window: TimeWindow): Promise<StatsGroup[]>;
-  stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]>;
-  async stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]> {
+  stats(kind: 'overview', window: TimeWindow, filter?: StatsFilter): Promise<[OverviewStats]>;
+  stats(
+    kind: Exclude<StatsKind, 'overview'>,
+    window: TimeWindow,
+    filter?: StatsFilter,
+  ): Promise<StatsGroup[]>;
+  stats(kind: StatsKind, window: TimeWindow, filter?: StatsFilter): Promise<StatsGroup[]>;
+  async stats(kind: StatsKind, window: TimeWindow, filter: StatsFilter = {}): Promise<StatsGroup[]> {
     if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
       throw new RangeError(`unknown stats kind "${String(kind)}"`);
     }
-    const rows = await this.#rollupRows(window, statsNeeds(kind), null);
+    const rows = await this.#rollupRows(window, statsNeeds(kind), null, filter);
     return kind === 'overview' ? [overviewFromRollups(rows)] : statsFromRollups(kind, rows);
+  }
+
+  async openAgentRuns(query: OpenRunsQuery): Promise<OpenAgentRuns[]> {
+    await this.#use();
+    checkOpenRunsQuery(query);
+    const s = quoteIdentifier(this.schema);
+    const params: unknown[] = [msToNanos(query.sinceMs).toString(), msToNanos(query.nowMs).toString()];
+    let service = '';
+    if (query.service !== undefined) {
+      params.push(storableText(query.service));
+      service = ' AND o.service = $3';
+    }
+    // Another hub may have committed a run's agent span while this one opened the run from its
+    // calls (neither saw the other's rows): the probe, one seek of spans_agent_runs per open run,
+    // leaves such a run out.
+    const { rows } = await this.#pool.query<OpenAgentRuns>(
+      `SELECT o.agent_name AS "agentName", count(*)::float8 AS runs,
+         (min(o.min_start_ns) / 1000000)::float8 AS "oldestStartMs"
+       FROM ${s}.open_runs o
+       WHERE o.max_end_ns >= $1::bigint AND o.max_end_ns < $2::bigint${service}
+         AND NOT EXISTS (SELECT 1 FROM ${s}.spans a WHERE ${AGENT_RUN_CONDITION}
+           AND a.trace_id = o.trace_id AND a.agent_name = o.agent_name
+           AND a.end_ns >= o.max_end_ns - ${RUN_END_SLACK_NS})
+       GROUP BY o.agent_name ORDER BY o.agent_name`,
+      params,
+    );
+    return rows;
+  }
+
+  async listErrorSpans(query: ErrorSpanQuery): Promise<SpanRecord[]> {
+    await this.#use();
+    checkErrorSpanQuery(query);
+    const s = quoteIdentifier(this.schema);
+    const params: unknown[] = [msToNanos(query.fromMs).toString(), msToNanos(query.toMs).toString()];
+    const where = [ERROR_SPAN_CONDITION, 'end_ns >= $1::bigint', 'end_ns < $2::bigint'];
+    for (const [column, value] of [
+      ['category', query.category],
+      ['service', query.service],
+      ['tool_name', query.toolName],
+    ] as const) {
+      if (value === undefined) continue;
+      params.push(storableText(value));
+      where.push(`${column} = $${params.length}`);
+    }
+    params.push(query.limit);
+    const { rows } = await this.#pool.query<SpanRow & { trace_id: Buffer }>(
+      `SELECT trace_id, ${SPAN_ROW_COLUMNS} FROM ${s}.spans WHERE ${where.join(' AND ')}
+       ORDER BY end_ns DESC, trace_id DESC, span_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    await this.#loadInterned(rows.flatMap((r) => [r.resource_id, r.scope_id]));
+    return rows.map((row) => spanFromRow(row, row.trace_id.toString('hex'), this.#interned));
   }
 
   async timeseries(

@@ -1,7 +1,8 @@
 /**
  * The SQLite schema. Lean on purpose: every index costs disk per span and time per insert, so
- * spans carry only their primary key; the trace list, stats and retention go through the small
- * `traces` and `rollups` tables instead.
+ * spans carry their primary key and two small partial indexes only (see `span-indexes.ts`); the
+ * trace list, stats, retention and the runs in flight go through the small `traces`, `rollups`
+ * and `open_runs` tables instead.
  *
  * - Ids are BLOBs (16 + 8 bytes instead of 48 hex characters, stored twice with the key index).
  * - Times are INTEGER Unix nanoseconds (int64), read back with `CAST(... AS TEXT)` so that no
@@ -11,7 +12,9 @@
  * - Rollup dimensions use `''` for absent values so that they take part in the primary key.
  * - Rollups come in two tiers, minutes and hours, written together; long windows read hours.
  */
-export const SQLITE_SCHEMA_VERSION = 5;
+import { spanIndexesDdl } from './span-indexes.js';
+
+export const SQLITE_SCHEMA_VERSION = 6;
 
 /** The rollup key: category first, so that a query for one category reads only its rows. */
 const ROLLUP_KEY = 'category, minute, service, agent, operation, provider, model, tool';
@@ -43,6 +46,23 @@ function rollupTable(name: string, key: string): string {
 ) WITHOUT ROWID;`;
 }
 
+/**
+ * The agent runs in flight, kept at ingest (see `open-runs.ts`): one row per (trace, agent) whose
+ * calls no agent span has closed yet, with the earliest start and the latest end of those calls.
+ */
+function openRunsDdl(ifNotExists: boolean): string {
+  const not = ifNotExists ? ' IF NOT EXISTS' : '';
+  return `CREATE TABLE${not} open_runs (
+  trace_id BLOB NOT NULL,
+  agent_name TEXT NOT NULL,
+  service TEXT NOT NULL,
+  min_start_ns INTEGER NOT NULL,
+  max_end_ns INTEGER NOT NULL,
+  PRIMARY KEY (trace_id, agent_name)
+) WITHOUT ROWID;
+CREATE INDEX${not} open_runs_end ON open_runs (max_end_ns);`;
+}
+
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   // 2: spans keep their W3C tracestate.
@@ -60,6 +80,9 @@ DROP TABLE ${table};
 ALTER TABLE ${table}_v5 RENAME TO ${table};`,
     )
     .join('\n'),
+  // 6: what the report reads besides the rollups: the partial indexes of spans (errors, agent
+  // spans) and the runs in flight. Runs in flight at the upgrade show from their next call on.
+  6: `${spanIndexesDdl('spans', true)}\n${openRunsDdl(true)}`,
 };
 
 export const SQLITE_SCHEMA = `
@@ -112,6 +135,9 @@ CREATE TABLE spans (
   elided INTEGER,
   PRIMARY KEY (trace_id, span_id)
 );
+${spanIndexesDdl('spans')}
+
+${openRunsDdl(false)}
 
 CREATE TABLE traces (
   trace_id BLOB PRIMARY KEY,

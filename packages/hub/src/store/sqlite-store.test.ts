@@ -12,6 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), 'agentlens-sqlite-store-'));
 let n = 0;
 /** A new file per store: WAL needs a real file, `:memory:` would not exercise it. */
 const tempPath = () => join(dir, `store-${++n}.db`);
+/** What schema version 6 added: the partial indexes of spans, and the table of runs in flight. */
+const SPAN_INDEXES = ['spans_errors', 'spans_agent_runs'];
+const dropVersion6 = (raw: Database.Database) => {
+  for (const index of SPAN_INDEXES) raw.exec(`DROP INDEX ${index}`);
+  raw.exec('DROP TABLE open_runs');
+};
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -48,6 +54,7 @@ describe('SqliteStore', () => {
     await first.close();
     // What a version 1 file looks like: no trace_state column.
     const raw = new Database(path);
+    dropVersion6(raw);
     raw.exec('ALTER TABLE spans DROP COLUMN elided');
     raw.exec('ALTER TABLE spans DROP COLUMN trace_state');
     raw.exec('DROP TABLE rollups_hourly');
@@ -66,6 +73,44 @@ describe('SqliteStore', () => {
     const [overview] = await migrated.stats('overview', day);
     expect(overview.modelCalls + overview.toolCalls + overview.requests).toBe(2);
     await migrated.close();
+  });
+
+  it('migrates a version 5 database: builds the span indexes behind the report and keeps runs in flight', async () => {
+    const path = tempPath();
+    const startMs = Date.now() - 60_000;
+    const spans = generateAgentSpans({ traces: 30, spansPerTrace: 4, startMs, traceGapMs: 10 });
+    const first = new SqliteStore({ path });
+    await first.writeSpans(spans);
+    await first.close();
+    const raw = new Database(path);
+    dropVersion6(raw);
+    raw.pragma('user_version = 5');
+    raw.close();
+    const migrated = new SqliteStore({ path });
+    const window = { fromMs: startMs - 60_000, toMs: Date.now() + 60_000 };
+    // Trace 7 of the generated ones fails (every 50th from the 8th).
+    const errors = await migrated.listErrorSpans({ ...window, limit: 10 });
+    expect(errors.map((s) => s.spanId)).toEqual(spans.filter((s) => s.statusCode === 2).map((s) => s.spanId));
+    expect(await migrated.openAgentRuns({ sinceMs: window.fromMs, nowMs: window.toMs })).toEqual([]);
+    // A call whose agent span has not arrived: a run in flight, from here on.
+    const [call] = generateAgentSpans({ traces: 1, spansPerTrace: 2, startMs, seed: 9 }).slice(1);
+    await migrated.writeSpans([call as SpanRecord]);
+    expect(await migrated.openAgentRuns({ sinceMs: window.fromMs, nowMs: window.toMs })).toEqual([
+      { agentName: 'planner', runs: 1, oldestStartMs: startMs + 5 },
+    ]);
+    await migrated.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(6);
+    const indexes = check
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL",
+      )
+      .pluck()
+      .all();
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    check.close();
+    expect([...indexes].sort()).toEqual([...SPAN_INDEXES].sort());
+    expect(tables).toContain('open_runs');
   });
 
   it('refuses a database written by a newer hub', async () => {

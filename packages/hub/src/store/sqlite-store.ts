@@ -8,6 +8,14 @@ import {
   type SpanRecord,
 } from '@agentlens/core';
 import Database from 'better-sqlite3';
+import {
+  OpenRunsAccumulator,
+  openRunDelta,
+  RUN_CHILD_CATEGORY_SQL,
+  RUN_END_SLACK_NS,
+  type RunChildren,
+  type RunEnd,
+} from './open-runs.js';
 import { encodeAttributes } from './promoted-attributes.js';
 import {
   checkStep,
@@ -29,13 +37,18 @@ import {
   timeseriesFromRollups,
   timeseriesNeeds,
 } from './rollup.js';
+import { AGENT_RUN_CONDITION, ERROR_SPAN_CONDITION } from './span-indexes.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 import type {
+  ErrorSpanQuery,
   LogFilter,
+  OpenAgentRuns,
+  OpenRunsQuery,
   OverviewStats,
   RetentionPolicy,
   RetentionResult,
   ServiceSummary,
+  StatsFilter,
   StatsGroup,
   StatsKind,
   Store,
@@ -47,7 +60,14 @@ import type {
   TraceFilter,
   TracePage,
 } from './store.js';
-import { decodeTraceCursor, encodeTraceCursor, likePattern, msToNanos } from './store-util.js';
+import {
+  checkErrorSpanQuery,
+  checkOpenRunsQuery,
+  decodeTraceCursor,
+  encodeTraceCursor,
+  likePattern,
+  msToNanos,
+} from './store-util.js';
 import {
   type LogRow,
   logFromRow,
@@ -310,6 +330,7 @@ export class SqliteStore implements Store {
     const pending = new Map<string, number>();
     const pendingObjects = new Map<object, number>();
     const rollups = new RollupAccumulator();
+    const runs = new OpenRunsAccumulator();
     const traces = new Map<string, TraceDelta>();
     const services = new Map<string, number>();
     for (const span of spans) {
@@ -361,6 +382,7 @@ export class SqliteStore implements Store {
       // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
       if (info.changes === 0) continue;
       rollups.add(span, minuteOfNanos(endNs));
+      runs.add(span, startNs, endNs);
       const endMs = Number(endNs / 1_000_000n);
       if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
       const isRoot = span.parentSpanId === null || span.parentSpanId === '';
@@ -431,8 +453,57 @@ export class SqliteStore implements Store {
     }
     this.#upsertRollups('rollups', rollups.deltas());
     this.#upsertRollups('rollups_hourly', rollups.hourDeltas());
+    this.#closeRuns(runs.ends());
+    this.#openRuns(runs.children());
     this.#touchServices(services);
     this.#commitInterned(pending, pendingObjects);
+  }
+
+  /**
+   * The batch's agent spans close the open runs they end; a run they end only in part (a later run
+   * of the same agent in the trace is under way) keeps the earliest start of its calls still open.
+   */
+  #closeRuns(ends: readonly RunEnd[]): void {
+    if (ends.length === 0) return;
+    const stored = this.#statement('SELECT max_end_ns FROM open_runs WHERE trace_id = ? AND agent_name = ?')
+      .pluck()
+      .safeIntegers();
+    const remove = this.#statement('DELETE FROM open_runs WHERE trace_id = ? AND agent_name = ?');
+    const restart = this.#statement(
+      `UPDATE open_runs SET min_start_ns = (
+         SELECT min(start_ns) FROM spans c WHERE c.trace_id = open_runs.trace_id
+           AND c.agent_name = open_runs.agent_name AND ${RUN_CHILD_CATEGORY_SQL} AND c.end_ns > ?
+       ) WHERE trace_id = ? AND agent_name = ?`,
+    );
+    for (const end of ends) {
+      const traceId = Buffer.from(end.traceId, 'hex');
+      const maxEnd = stored.get(traceId, end.agentName) as bigint | undefined;
+      if (maxEnd === undefined) continue;
+      if (maxEnd <= end.endNs + RUN_END_SLACK_NS) remove.run(traceId, end.agentName);
+      else restart.run(end.endNs + RUN_END_SLACK_NS, traceId, end.agentName);
+    }
+  }
+
+  /** The batch's calls inside agents open runs, or extend them, unless an agent span closes them. */
+  #openRuns(children: readonly RunChildren[]): void {
+    if (children.length === 0) return;
+    const agentEnd = this.#statement(
+      `SELECT max(end_ns) FROM spans WHERE ${AGENT_RUN_CONDITION} AND trace_id = ? AND agent_name = ?`,
+    )
+      .pluck()
+      .safeIntegers();
+    const upsert = this.#statement(
+      `INSERT INTO open_runs (trace_id, agent_name, service, min_start_ns, max_end_ns) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (trace_id, agent_name) DO UPDATE SET
+         min_start_ns = min(min_start_ns, excluded.min_start_ns),
+         max_end_ns = max(max_end_ns, excluded.max_end_ns)`,
+    );
+    for (const run of children) {
+      const traceId = Buffer.from(run.traceId, 'hex');
+      const delta = openRunDelta(run, agentEnd.get(traceId, run.agentName) as bigint | null);
+      if (delta === null) continue;
+      upsert.run(traceId, delta.agentName, delta.service, delta.minStartNs, delta.maxEndNs);
+    }
   }
 
   /** Adds deltas into a rollup tier, merging each latency histogram into the stored one. */
@@ -628,8 +699,15 @@ export class SqliteStore implements Store {
    * The rollup rows a query needs over a window, grouped in SQL by the dimensions stats and
    * timeseries use (and by step when `stepMs` is given), whole hours read from the hour tier.
    */
-  #rollupRows(window: TimeWindow, needs: RollupNeeds, stepMs: number | null): RollupRow[] {
+  #rollupRows(
+    window: TimeWindow,
+    needs: RollupNeeds,
+    stepMs: number | null,
+    filter: StatsFilter = {},
+  ): RollupRow[] {
     checkWindow(window);
+    const service = filter.service === undefined ? '' : ' AND service = ?';
+    const params = filter.service === undefined ? [] : [filter.service];
     const stepMinutes = stepMs === null ? null : stepMs / MINUTE_MS;
     const bucket = stepMinutes === null ? '0' : `minute - minute % ${stepMinutes}`;
     const latency =
@@ -646,9 +724,10 @@ export class SqliteStore implements Store {
           sum(output_tokens) AS outputTokens, sum(cache_read_tokens) AS cacheReadTokens,
           sum(cache_write_tokens) AS cacheWriteTokens, sum(reasoning_tokens) AS reasoningTokens,
           sum(cost_usd) AS costUsd, sum(unpriced) AS unpriced, ${latency} AS latencyJson
-        FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ?
+        FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ?${service}
         GROUP BY 1, category, agent, provider, model, tool`;
-      for (const row of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as RollupRow[]) {
+      const found = this.#statement(sql).all(segment.fromMinute, segment.toMinute, ...params) as RollupRow[];
+      for (const row of found) {
         rows.push(row);
       }
     }
@@ -689,15 +768,56 @@ export class SqliteStore implements Store {
     return points;
   }
 
-  stats(kind: 'overview', window: TimeWindow): Promise<[OverviewStats]>;
-  stats(kind: Exclude<StatsKind, 'overview'>, window: TimeWindow): Promise<StatsGroup[]>;
-  stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]>;
-  async stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]> {
+  stats(kind: 'overview', window: TimeWindow, filter?: StatsFilter): Promise<[OverviewStats]>;
+  stats(
+    kind: Exclude<StatsKind, 'overview'>,
+    window: TimeWindow,
+    filter?: StatsFilter,
+  ): Promise<StatsGroup[]>;
+  stats(kind: StatsKind, window: TimeWindow, filter?: StatsFilter): Promise<StatsGroup[]>;
+  async stats(kind: StatsKind, window: TimeWindow, filter: StatsFilter = {}): Promise<StatsGroup[]> {
     if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
       throw new RangeError(`unknown stats kind "${String(kind)}"`);
     }
-    const rows = this.#rollupRows(window, statsNeeds(kind), null);
+    const rows = this.#rollupRows(window, statsNeeds(kind), null, filter);
     return kind === 'overview' ? [overviewFromRollups(rows)] : statsFromRollups(kind, rows);
+  }
+
+  async openAgentRuns(query: OpenRunsQuery): Promise<OpenAgentRuns[]> {
+    checkOpenRunsQuery(query);
+    const service = query.service === undefined ? '' : ' AND o.service = ?';
+    // Rows are deleted when their agent span arrives; the probe (one seek of spans_agent_runs per
+    // open run) only restates that, as the PostgreSQL store needs it against concurrent writers.
+    const sql = `SELECT o.agent_name AS agentName, count(*) AS runs, min(o.min_start_ns) / 1000000 AS oldestStartMs
+      FROM open_runs o
+      WHERE o.max_end_ns >= ? AND o.max_end_ns < ?${service}
+        AND NOT EXISTS (SELECT 1 FROM spans a WHERE ${AGENT_RUN_CONDITION}
+          AND a.trace_id = o.trace_id AND a.agent_name = o.agent_name
+          AND a.end_ns >= o.max_end_ns - ${RUN_END_SLACK_NS})
+      GROUP BY o.agent_name ORDER BY o.agent_name`;
+    const params: unknown[] = [msToNanos(query.sinceMs), msToNanos(query.nowMs)];
+    if (query.service !== undefined) params.push(query.service);
+    return this.#statement(sql).all(...params) as OpenAgentRuns[];
+  }
+
+  async listErrorSpans(query: ErrorSpanQuery): Promise<SpanRecord[]> {
+    checkErrorSpanQuery(query);
+    const where = [ERROR_SPAN_CONDITION, 'end_ns >= ?', 'end_ns < ?'];
+    const params: unknown[] = [msToNanos(query.fromMs), msToNanos(query.toMs)];
+    for (const [column, value] of [
+      ['category', query.category],
+      ['service', query.service],
+      ['tool_name', query.toolName],
+    ] as const) {
+      if (value === undefined) continue;
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+    const rows = this.#statement(
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where.join(' AND ')}
+       ORDER BY end_ns DESC, trace_id DESC, span_id DESC LIMIT ?`,
+    ).all(...params, query.limit) as (SpanRow & { trace_id: Buffer })[];
+    return rows.map((row) => spanFromRow(row, row.trace_id.toString('hex'), this.#interned));
   }
 
   async timeseries(
@@ -842,9 +962,11 @@ export class SqliteStore implements Store {
         ) as { trace_id: Buffer; listed_ns: string }[];
         const deleteSpans = this.#statement('DELETE FROM spans WHERE trace_id = ?');
         const deleteTrace = this.#statement('DELETE FROM traces WHERE trace_id = ?');
+        const deleteRuns = this.#statement('DELETE FROM open_runs WHERE trace_id = ?');
         for (const row of rows) {
           tally.spansDeleted += deleteSpans.run(row.trace_id).changes;
           tally.tracesDeleted += deleteTrace.run(row.trace_id).changes;
+          deleteRuns.run(row.trace_id);
         }
         const newest = rows[rows.length - 1];
         if (beforeNs === null && newest !== undefined) {

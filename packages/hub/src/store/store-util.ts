@@ -1,4 +1,7 @@
-/** Helpers every backend shares: cursors, LIKE patterns, time conversions. */
+import { SPAN_CATEGORIES } from '@agentlens/core';
+import type { ErrorSpanQuery, OpenRunsQuery } from './store.js';
+
+/** Helpers every backend shares: cursors, LIKE patterns, time conversions, argument checks. */
 
 /** A position in the trace list: the last trace of a page. */
 export interface TraceCursorPosition {
@@ -34,4 +37,27 @@ export function msToNanos(ms: number): bigint {
   if (!Number.isFinite(ms)) throw new RangeError(`invalid time ${ms}`);
   const whole = Math.floor(ms);
   return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+}
+
+/** Validates the arguments of `Store.openAgentRuns`; throws RangeError. */
+export function checkOpenRunsQuery(query: OpenRunsQuery): void {
+  if (!Number.isFinite(query.sinceMs) || !Number.isFinite(query.nowMs) || query.nowMs < query.sinceMs) {
+    throw new RangeError(`invalid horizon [${query.sinceMs}, ${query.nowMs})`);
+  }
+}
+
+/** Most spans `Store.listErrorSpans` returns at once. */
+export const MAX_ERROR_SPANS = 1000;
+
+/** Validates the arguments of `Store.listErrorSpans`; throws RangeError. */
+export function checkErrorSpanQuery(query: ErrorSpanQuery): void {
+  if (!Number.isFinite(query.fromMs) || !Number.isFinite(query.toMs) || query.toMs < query.fromMs) {
+    throw new RangeError(`invalid window [${query.fromMs}, ${query.toMs})`);
+  }
+  if (!Number.isInteger(query.limit) || query.limit < 1 || query.limit > MAX_ERROR_SPANS) {
+    throw new RangeError(`limit must be an integer from 1 to ${MAX_ERROR_SPANS}, got ${query.limit}`);
+  }
+  if (query.category !== undefined && !SPAN_CATEGORIES.includes(query.category)) {
+    throw new RangeError(`unknown category "${String(query.category)}"`);
+  }
 }

@@ -1,4 +1,4 @@
-import type { LogRecord, SpanRecord } from '@agentlens/core';
+import type { LogRecord, SpanCategory, SpanRecord } from '@agentlens/core';
 
 /**
  * A half-open time range `[fromMs, toMs)` in Unix milliseconds.
@@ -87,6 +87,44 @@ export interface TraceDetail {
 
 /** The groups {@link Store.stats} reports. */
 export type StatsKind = 'overview' | 'agents' | 'tools' | 'models';
+
+/** Which spans {@link Store.stats} counts, beyond its window; fields combine with AND. */
+export interface StatsFilter {
+  /** Only spans of this service (the rollups keep the service of every span). */
+  readonly service?: string;
+}
+
+/** What {@link Store.openAgentRuns} looks at. */
+export interface OpenRunsQuery {
+  /** Only children that ended at or after this, Unix milliseconds: the look-back horizon. */
+  readonly sinceMs: number;
+  /** Only children that ended before this, Unix milliseconds (normally now). */
+  readonly nowMs: number;
+  /** Only children of this service. */
+  readonly service?: string;
+}
+
+/** The runs of one agent that look in flight (see {@link Store.openAgentRuns}). */
+export interface OpenAgentRuns {
+  readonly agentName: string;
+  /** Traces with a run of this agent in flight; at least 1. */
+  readonly runs: number;
+  /** Earliest start among the children of those runs, Unix milliseconds. */
+  readonly oldestStartMs: number;
+}
+
+/** Which spans {@link Store.listErrorSpans} returns; fields combine with AND. */
+export interface ErrorSpanQuery {
+  /** Span end in `[fromMs, toMs)`, Unix milliseconds. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** At most this many spans, 1 to 1000. */
+  readonly limit: number;
+  readonly category?: SpanCategory;
+  readonly service?: string;
+  /** Only spans whose `toolName` is this. */
+  readonly toolName?: string;
+}
 
 /** Token counts by type. */
 export interface TokenTotals {
@@ -247,10 +285,37 @@ export interface Store {
    * Tokens and cost always skip spans with `aggregatesChildren` (their children carry the same
    * usage). Spans without the group's name appear only in the overview. Groups are ordered by
    * requests descending, then name, then provider; a group with no data in the window is absent.
+   * With `filter.service`, only the spans of that service count, by the same rules.
    */
-  stats(kind: 'overview', window: TimeWindow): Promise<[OverviewStats]>;
-  stats(kind: Exclude<StatsKind, 'overview'>, window: TimeWindow): Promise<StatsGroup[]>;
-  stats(kind: StatsKind, window: TimeWindow): Promise<StatsGroup[]>;
+  stats(kind: 'overview', window: TimeWindow, filter?: StatsFilter): Promise<[OverviewStats]>;
+  stats(
+    kind: Exclude<StatsKind, 'overview'>,
+    window: TimeWindow,
+    filter?: StatsFilter,
+  ): Promise<StatsGroup[]>;
+  stats(kind: StatsKind, window: TimeWindow, filter?: StatsFilter): Promise<StatsGroup[]>;
+
+  /**
+   * The agent runs that look in flight. Spans arrive when they end, so a run still going is
+   * inferred from its children (spans of category `model`, `tool`, `workflow` or `workflow_node`
+   * carrying its `agentName`): a child of agent X is open while its trace holds no span of
+   * category `agent` with `agentName` X that ends at or after the child's end, less one second of
+   * slack for clocks (OpenTelemetry JS can show a child ending a millisecond after its agent; see
+   * `RUN_END_SLACK_NS` in `open-runs.ts`). A run of X is in flight in a trace when the trace holds
+   * open children of X and the latest of them ended in `[sinceMs, nowMs)`. Per agent: the number
+   * of such traces and the earliest start among their open children. Only agents with a run in
+   * flight appear, ordered by name. The same answer whatever order the spans arrived in; a
+   * duplicate span changes nothing; a trace that retention removed has no run. Backends keep the
+   * open runs at ingest, in the batch's transaction, so that this costs what the open runs cost.
+   */
+  openAgentRuns(query: OpenRunsQuery): Promise<OpenAgentRuns[]>;
+
+  /**
+   * Spans with status error whose end lies in `[fromMs, toMs)`, newest end first (ties: trace id,
+   * then span id, descending), each exactly as written; at most `limit`. Reads the spans through
+   * an index of error spans only.
+   */
+  listErrorSpans(query: ErrorSpanQuery): Promise<SpanRecord[]>;
 
   /**
    * One measure per step over a window, from the rollups. `stepMs` is a positive multiple of one

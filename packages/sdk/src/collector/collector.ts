@@ -2,7 +2,9 @@ import { getHeapStatistics } from 'node:v8';
 import {
   type AgentStats,
   type ErrorEntry,
+  evaluateHealth,
   type Failure,
+  type HealthThresholds,
   type Instrumentation,
   LatencyHistogram,
   type ModelStats,
@@ -11,7 +13,6 @@ import {
   type SystemHealth,
   type ToolStats,
 } from '@agentlens/core';
-import type { HealthThresholds } from '../config.js';
 import { RingBuffer } from './ring-buffer.js';
 import { SlidingWindow } from './sliding-window.js';
 
@@ -369,55 +370,31 @@ export class Collector {
   }
 
   /**
-   * The overall state, by the rules of docs/health.md: `unhealthy` when the success rate in the
-   * window is under `unhealthySuccessRate` or failures exceed `unhealthyFailures`; `degraded` when
-   * the success rate is under `degradedSuccessRate`, failures exceed `degradedFailures`, the average
-   * response time exceeds `degradedResponseTime`, or the heap is above `degradedHeapRatio` of its
-   * limit; `healthy` otherwise. Success-rate rules need `minRequests` requests in the window.
+   * The overall state, by the rules of docs/health.md (evaluated by `evaluateHealth` of
+   * `@agentlens/core`, the same rules the hub's report applies): over the recent window, the
+   * success rate, failures and average response time of agent requests; the heap against its
+   * limit; the caller's `instrumentationProblems`; today's spend against the daily budget.
    */
   systemHealth(
     instrumentation: Instrumentation,
     instrumentationProblems: readonly string[] = [],
     nowMs = Date.now(),
   ): SystemHealth {
-    const t = this.#options.thresholds;
     const w = this.window.totals(nowMs);
-    const unhealthy: string[] = [];
-    const degraded: string[] = [];
-    const successRate = w.requests === 0 ? 1 : (w.requests - w.failures) / w.requests;
-    const windowText = `in the last ${this.window.windowSeconds} s`;
-    if (w.requests >= t.minRequests) {
-      const pct = `${(successRate * 100).toFixed(1)} %`;
-      if (successRate < t.unhealthySuccessRate) {
-        unhealthy.push(`success rate ${pct} ${windowText} is under ${t.unhealthySuccessRate * 100} %`);
-      } else if (successRate < t.degradedSuccessRate) {
-        degraded.push(`success rate ${pct} ${windowText} is under ${t.degradedSuccessRate * 100} %`);
-      }
-    }
-    if (w.failures > t.unhealthyFailures) {
-      unhealthy.push(`${w.failures} failures ${windowText} (more than ${t.unhealthyFailures})`);
-    } else if (w.failures > t.degradedFailures) {
-      degraded.push(`${w.failures} failures ${windowText} (more than ${t.degradedFailures})`);
-    }
-    const avg = w.requests === 0 ? 0 : w.responseTime / w.requests;
-    if (avg > t.degradedResponseTime) {
-      degraded.push(
-        `average response time ${avg.toFixed(2)} s ${windowText} is over ${t.degradedResponseTime} s`,
-      );
-    }
     const memory = process.memoryUsage();
-    const heapRatio = memory.heapUsed / getHeapStatistics().heap_size_limit;
-    if (heapRatio > t.degradedHeapRatio) {
-      degraded.push(`heap at ${(heapRatio * 100).toFixed(0)} % of its limit`);
-    }
-    degraded.push(...instrumentationProblems);
-    const dailyUsd = this.#options.dailyBudgetUsd;
-    const spentTodayUsd = this.#spentToday(nowMs);
-    if (dailyUsd !== undefined && spentTodayUsd > dailyUsd) {
-      degraded.push(
-        `spend today $${spentTodayUsd.toFixed(2)} is over the daily budget of $${dailyUsd.toFixed(2)}`,
-      );
-    }
+    const verdict = evaluateHealth(
+      {
+        windowSeconds: this.window.windowSeconds,
+        requests: w.requests,
+        failures: w.failures,
+        avgResponseTime: w.requests === 0 ? 0 : w.responseTime / w.requests,
+        heapRatio: memory.heapUsed / getHeapStatistics().heap_size_limit,
+        dailyBudgetUsd: this.#options.dailyBudgetUsd ?? null,
+        spentTodayUsd: this.#spentToday(nowMs),
+        problems: instrumentationProblems,
+      },
+      this.#options.thresholds,
+    );
     let totalRequests = 0;
     let activeAgents = 0;
     for (const a of this.#agents.values()) {
@@ -425,27 +402,19 @@ export class Collector {
       if (a.requests > 0) activeAgents++;
     }
     return {
-      status: unhealthy.length > 0 ? 'unhealthy' : degraded.length > 0 ? 'degraded' : 'healthy',
-      reasons: [...unhealthy, ...degraded],
+      status: verdict.status,
+      reasons: verdict.reasons,
       uptimeSeconds: (nowMs - this.startedAt) / 1000,
       activeAgents,
       totalRequests,
-      successRate,
+      successRate: verdict.successRate,
       windowSeconds: this.window.windowSeconds,
       requestsInWindow: w.requests,
       failuresInWindow: w.failures,
       errorsInWindow: w.errors,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
       cpu: this.#cpu(),
-      budget:
-        dailyUsd === undefined
-          ? null
-          : {
-              dailyUsd,
-              spentTodayUsd,
-              remainingUsd: dailyUsd - spentTodayUsd,
-              exceeded: spentTodayUsd > dailyUsd,
-            },
+      budget: verdict.budget,
       instrumentation,
     };
   }

@@ -137,6 +137,14 @@ describe('a realistic nested run', () => {
       'gen_ai.tool.call.id': 'call_1',
       'gen_ai.tool.type': 'function',
     });
+    // Calls inside the agent name it, so a hub can attribute them (and see the run in flight)
+    // before the agent's span arrives; calls outside name none.
+    for (const child of [streamed, failed, search, exec])
+      expect(child.attributes['gen_ai.agent.name']).toBe('ResearchAgent');
+    for (const outside of [workflow, plan, act, planCall])
+      expect(outside.attributes['gen_ai.agent.name']).toBeUndefined();
+    // The calls carry their cost; the agent span does not repeat it (a hub sums both).
+    expect(agent.attributes['agentlens.cost.usd']).toBeUndefined();
     expect(workflow.attributes).toMatchObject({ 'agentlens.workflow.name': 'research' });
     expect(act.attributes).toMatchObject({
       'agentlens.workflow.name': 'research',
@@ -388,6 +396,34 @@ describe('logs and redaction', () => {
     const input = String(t.byName('chat m').attributes['gen_ai.input.messages']);
     expect(input).not.toContain('sk-proj-abcdefghijklmnopqrstuvwxyz0123456789');
     expect(input).toContain('my key is');
+    await t.al.shutdown();
+  });
+});
+
+describe('the enclosing agent on child spans', () => {
+  it('names the innermost agent on workflows, nodes, model and tool calls, and keeps usage outside calls on the agent span', async () => {
+    const t = setup();
+    await t.al.withAgent('Outer', async (outer) => {
+      outer.addUsage(10, 0.25);
+      await t.al.withWorkflow('pipeline', () =>
+        t.al.withWorkflowNode('step', () =>
+          t.al.withAgent('Inner', () => t.al.withToolCall('lookup', () => 'found')),
+        ),
+      );
+      await t.al.withModelCall({ provider: 'openai', model: 'gpt-4o' }, async (call) => {
+        call.setUsage({ inputTokens: 5, outputTokens: 1 });
+        call.setCost(0.5);
+      });
+    });
+    const agentOf = (name: string) => t.byName(name).attributes['gen_ai.agent.name'];
+    expect(agentOf('workflow pipeline')).toBe('Outer');
+    expect(agentOf('workflow.node step')).toBe('Outer');
+    expect(agentOf('execute_tool lookup')).toBe('Inner');
+    expect(agentOf('chat gpt-4o')).toBe('Outer');
+    // The span carries only what no child carries; the snapshot still has the whole run's cost.
+    expect(t.byName('invoke_agent Outer').attributes['agentlens.cost.usd']).toBe(0.25);
+    expect(t.byName('invoke_agent Inner').attributes['agentlens.cost.usd']).toBeUndefined();
+    expect(t.al.snapshot().agents.find((a) => a.name === 'Outer')?.cost).toBeCloseTo(0.75, 12);
     await t.al.shutdown();
   });
 });

@@ -109,10 +109,17 @@ interface AgentFrame {
   readonly name: string;
   tokens: number;
   cost: number;
+  /** The part of `cost` reported through `addUsage`, which no child span carries. */
+  ownCost: number;
 }
 
 const AGENT = createContextKey('agentlens.agent');
 const WORKFLOW = createContextKey('agentlens.workflow');
+
+/** The agent whose run encloses the active context, if any. */
+function activeAgent(): AgentFrame | undefined {
+  return otelContext.active().getValue(AGENT) as AgentFrame | undefined;
+}
 
 export interface AgentOptions {
   /** `gen_ai.agent.id`. */
@@ -224,7 +231,7 @@ export class AgentTracer {
   ): T {
     const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (agent: AgentHandle) => T;
-    const frame: AgentFrame = { name, tokens: 0, cost: 0 };
+    const frame: AgentFrame = { name, tokens: 0, cost: 0, ownCost: 0 };
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_agent',
       [ATTR_GEN_AI_AGENT_NAME]: name,
@@ -252,7 +259,9 @@ export class AgentTracer {
             cost: frame.cost,
             ...(outcome.failed ? { errorType: errorTypeOf(outcome.error) } : {}),
           });
-          if (frame.cost > 0) outcome.span.setAttribute(ATTR_AGENTLENS_COST_USD, frame.cost);
+          // Only the cost no child span carries: model calls inside carry theirs, and the hub sums
+          // every span of the agent, so the whole run's cost here would count it twice.
+          if (frame.ownCost > 0) outcome.span.setAttribute(ATTR_AGENTLENS_COST_USD, frame.ownCost);
           if (this.#sink.logs(outcome.failed ? 'error' : 'debug')) {
             const fields = {
               agent_name: name,
@@ -286,7 +295,10 @@ export class AgentTracer {
           span,
           addUsage: (tokens, cost) => {
             frame.tokens += count(tokens);
-            if (typeof cost === 'number' && cost >= 0 && Number.isFinite(cost)) frame.cost += cost;
+            if (typeof cost === 'number' && cost >= 0 && Number.isFinite(cost)) {
+              frame.cost += cost;
+              frame.ownCost += cost;
+            }
           },
         });
       },
@@ -306,7 +318,7 @@ export class AgentTracer {
     let usageSet = false;
     let responseModel: string | undefined;
     let explicitCost: number | undefined;
-    const agent = otelContext.active().getValue(AGENT) as AgentFrame | undefined;
+    const agent = activeAgent();
     const sink = this.#sink;
     return runInSpan(
       this.#tracer,
@@ -317,6 +329,9 @@ export class AgentTracer {
           [ATTR_GEN_AI_OPERATION_NAME]: operation,
           [ATTR_GEN_AI_PROVIDER_NAME]: provider,
           [ATTR_GEN_AI_REQUEST_MODEL]: model,
+          // The enclosing agent, so that the hub can tell which agent a call belongs to (and that a
+          // run is still in flight) before the agent's own span arrives.
+          ...(agent ? { [ATTR_GEN_AI_AGENT_NAME]: agent.name } : {}),
           ...sink.redactAttributes(call.attributes),
         },
         streams: true,
@@ -448,13 +463,13 @@ export class AgentTracer {
   ): T {
     const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (span: Span) => T;
-    const agent = otelContext.active().getValue(AGENT) as AgentFrame | undefined;
+    const agent = activeAgent();
     return runInSpan(
       this.#tracer,
       {
         name: genAiSpanName('execute_tool', name),
         kind: SpanKind.INTERNAL,
-        attributes: this.#toolAttributes(name, options),
+        attributes: this.#toolAttributes(name, options, agent),
         onInternalError: (error) => this.#sink.internalError('withToolCall', error),
         finish: (outcome) => {
           const error = outcome.failed ? this.#failed(`tool:${name}`, outcome) : undefined;
@@ -490,12 +505,13 @@ export class AgentTracer {
     );
   }
 
-  #toolAttributes(name: string, options: ToolCallOptions): Attributes {
+  #toolAttributes(name: string, options: ToolCallOptions, agent: AgentFrame | undefined): Attributes {
     // Built field by field: this runs on every tool call, and spreads of conditional objects allocate.
     const attributes: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: 'execute_tool',
       [ATTR_GEN_AI_TOOL_NAME]: name,
     };
+    if (agent) attributes[ATTR_GEN_AI_AGENT_NAME] = agent.name;
     if (options.callId) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = options.callId;
     if (options.type) attributes[ATTR_GEN_AI_TOOL_TYPE] = options.type;
     if (options.attributes) Object.assign(attributes, this.#sink.redactAttributes(options.attributes));
@@ -503,11 +519,16 @@ export class AgentTracer {
   }
 
   withWorkflow<T>(name: string, fn: (span: Span) => T): T {
+    const agent = activeAgent();
     return runInSpan(
       this.#tracer,
       {
         name: `workflow ${name}`,
-        attributes: { [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_workflow', [ATTR_AGENTLENS_WORKFLOW_NAME]: name },
+        attributes: {
+          [ATTR_GEN_AI_OPERATION_NAME]: 'invoke_workflow',
+          [ATTR_AGENTLENS_WORKFLOW_NAME]: name,
+          ...(agent ? { [ATTR_GEN_AI_AGENT_NAME]: agent.name } : {}),
+        },
         context: (ctx: Context) => ctx.setValue(WORKFLOW, name),
         onInternalError: (error) => this.#sink.internalError('withWorkflow', error),
         finish: (outcome) => {
@@ -546,11 +567,16 @@ export class AgentTracer {
 
   withWorkflowNode<T>(name: string, fn: (span: Span) => T): T {
     const workflowName = (otelContext.active().getValue(WORKFLOW) as string | undefined) ?? 'default';
+    const agent = activeAgent();
     return runInSpan(
       this.#tracer,
       {
         name: `workflow.node ${name}`,
-        attributes: { [ATTR_AGENTLENS_WORKFLOW_NAME]: workflowName, [ATTR_AGENTLENS_WORKFLOW_NODE]: name },
+        attributes: {
+          [ATTR_AGENTLENS_WORKFLOW_NAME]: workflowName,
+          [ATTR_AGENTLENS_WORKFLOW_NODE]: name,
+          ...(agent ? { [ATTR_GEN_AI_AGENT_NAME]: agent.name } : {}),
+        },
         onInternalError: (error) => this.#sink.internalError('withWorkflowNode', error),
         finish: (outcome) => {
           const error = outcome.failed

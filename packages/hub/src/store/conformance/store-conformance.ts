@@ -17,6 +17,7 @@ import {
   readFixture,
   spanFromFixture,
 } from './fixture-spans.js';
+import { describeReportQueries } from './report-queries.js';
 
 /**
  * The conformance suite every {@link Store} implementation runs: call it once per backend from
@@ -620,6 +621,8 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       // Newest first, and exactly the newest ones: nothing newer was removed before something older.
       expect(remaining).toEqual(traceIds.slice(result.tracesDeleted).reverse());
     });
+
+    describeReportQueries(makeStore);
   });
 }
 
