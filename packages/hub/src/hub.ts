@@ -23,6 +23,7 @@ import {
 } from './receiver/index.js';
 import type { RetentionPolicy, Store } from './store/index.js';
 import { SqliteStore } from './store/index.js';
+import { isUiRequest, registerUi, type UiOptions } from './ui-static.js';
 import { HUB_VERSION } from './version.js';
 
 /** Options of {@link createHub}; each falls back to its environment variable, then a default. */
@@ -80,6 +81,12 @@ export interface HubOptions {
    * Default `AGENTLENS_DAILY_BUDGET_USD`; none when that is unset too.
    */
   readonly dailyBudgetUsd?: number;
+  /**
+   * The web UI, served at `/` (its static files need no token; the API calls it makes do). Pass
+   * `{ distDir: UI_DIST_DIR }` from `@agentlens/ui`, as `agentlens serve` and `agentlens demo` do.
+   * Default: no UI, so the hub package does not depend on the UI's.
+   */
+  readonly ui?: UiOptions;
 }
 
 /** pino's levels, as {@link HubOptions.logLevel} takes them. */
@@ -271,6 +278,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
   if (bearer !== undefined) {
     app.addHook('onRequest', async (request) => {
       if (PROBE_PATHS.has(request.url.split('?')[0] ?? '')) return;
+      if (options.ui !== undefined && isUiRequest(request.method, request.url)) return;
       if (!bearer.matches(request.headers.authorization)) {
         throw new HubError(401, 'unauthorized', 'missing or wrong bearer token');
       }
@@ -363,6 +371,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     prices,
   });
   registerApiRoutes(app, { store, status, report });
+  if (options.ui !== undefined) registerUi(app, options.ui);
 
   let grpc: GrpcReceiver | undefined;
   try {

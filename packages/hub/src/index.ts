@@ -66,4 +66,5 @@ export {
 } from './store/index.js';
 export type { EncodedAttributes } from './store/promoted-attributes.js';
 export { decodeAttributes, encodeAttributes } from './store/promoted-attributes.js';
+export type { UiOptions } from './ui-static.js';
 export { HUB_VERSION } from './version.js';

@@ -146,7 +146,8 @@ describe('agentlens demo', () => {
     expect(lines[0]).toBe(
       'agentlens demo: a simulated multi-agent app (seed 7, 2.5 conversations/s, for 1m30s)',
     );
-    expect(out).toContain('hub:       http://127.0.0.1:4318  (embedded: OTLP/HTTP and API)');
+    expect(out).toContain('hub:       http://127.0.0.1:4318  (embedded: OTLP/HTTP, API and web UI)');
+    expect(out).toContain('web UI:    http://127.0.0.1:4318/');
     expect(out).toContain('data:      /data/demo.db');
     expect(out).toContain('metrics:   http://127.0.0.1:9464/metrics   health: http://127.0.0.1:9464/health');
     expect(out).toContain('dashboard: npx agentlens monitor --live --hub http://127.0.0.1:4318');

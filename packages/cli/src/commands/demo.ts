@@ -159,10 +159,11 @@ Then, in another terminal:
       write(
         [
           `agentlens demo: a simulated multi-agent app (seed ${options.seed}, ${perSecond}, ${until})`,
-          `  hub:       ${demo.hubUrl}  (${demo.embeddedHub ? 'embedded: OTLP/HTTP and API' : 'external'})`,
+          `  hub:       ${demo.hubUrl}  (${demo.embeddedHub ? 'embedded: OTLP/HTTP, API and web UI' : 'external'})`,
           `  data:      ${demo.dbPath ?? 'kept by that hub'}`,
           `  metrics:   ${demo.metricsUrl}   health: ${demo.healthUrl}`,
           `  dashboard: ${demo.monitorCommand}`,
+          `  web UI:    ${demo.hubUrl}/`,
           options.duration === undefined ? 'Ctrl-C to stop.' : 'Ctrl-C to stop early.',
           '',
         ].join('\n'),

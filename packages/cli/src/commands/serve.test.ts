@@ -125,6 +125,13 @@ describe('agentlens serve', () => {
     const report = await new HubClient({ baseUrl: hub.url }).report({ window: '15m' });
     expect(report.agents.map((a) => [a.name, a.requests])).toEqual([['Planner', 1]]);
     expect(report.health.budget).toMatchObject({ dailyUsd: 25, exceeded: false });
+    // The web UI at / (built by `npm run build`, which CI runs before the tests).
+    expect(hub.out()).toContain(`web UI:    ${hub.url}/`);
+    const page = await fetch(`${hub.url}/agents?window=24h`);
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(html).toMatch(/<script[^>]+src="\/assets\//);
     expect(existsSync(db)).toBe(true);
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);

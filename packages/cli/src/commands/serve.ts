@@ -6,6 +6,7 @@ import {
   parseByteSize,
   parseDuration,
 } from '@agentlens/hub';
+import { UI_DIST_DIR } from '@agentlens/ui';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { openStore, type StoreTarget, storeTarget } from '../store-target.js';
 
@@ -131,6 +132,7 @@ Examples:
         retention,
         ...(options.budget === undefined ? {} : { dailyBudgetUsd: options.budget }),
         logLevel: 'warn',
+        ui: { distDir: UI_DIST_DIR },
       }).catch(async (error: unknown) => {
         await store.close();
         throw error;
@@ -140,6 +142,7 @@ Examples:
         `  OTLP/HTTP: ${hub.url}/v1/traces, /v1/logs, /v1/metrics`,
         `  OTLP/gRPC: ${hub.grpcUrl ?? 'off'}`,
         `  API:       ${hub.url}/api/traces, /api/stats/agents, ...   metrics: ${hub.url}/metrics`,
+        `  web UI:    ${hub.url}/`,
         `  data:      ${options.db.kind === 'sqlite' ? resolve(options.db.path) : options.db.display}`,
         `  retention: ${describeRetention(options.retention, options.maxDbSize)}`,
         ...(options.budget === undefined ? [] : [`  budget:    $${options.budget.toFixed(2)} a day`]),

@@ -17,6 +17,7 @@ import {
   type ModelCallHandle,
   memoryCheck,
 } from '@agentlens/sdk';
+import { UI_DIST_DIR } from '@agentlens/ui';
 import { directiveHeaders, type FakeProvider, startFakeProvider } from './fake-provider.js';
 import {
   type ConversationPlan,
@@ -492,6 +493,7 @@ async function startEmbeddedHub(
       grpcPort: null,
       dbPath,
       logLevel: 'silent',
+      ui: { distDir: UI_DIST_DIR },
       ...(token === undefined ? {} : { token }),
       ...(budgetUsd === undefined ? {} : { dailyBudgetUsd: budgetUsd }),
     });
