@@ -1,7 +1,7 @@
 /**
  * The quick start: an app instrumented with @agentlens/sdk, serving /metrics and /health.
  *
- *   npm start                       # runs this file; Ctrl-C stops it
+ *   npm run example:quickstart      # runs this file; Ctrl-C stops it
  *   curl http://127.0.0.1:9464/metrics
  *   curl http://127.0.0.1:9464/health
  *
