@@ -12,6 +12,8 @@ import { root, sendKnownData } from '../test-support/cli.test-helpers.js';
 import { formatPercent, formatSeconds } from './format.js';
 
 const tmuxFound = findExecutable('tmux') !== undefined;
+/** SGR 30-38 or 90-97: a foreground colour (the status, the stuck mark, errors). */
+const FOREGROUND_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7])[;m]`);
 /** A server of our own, so the test neither sees nor disturbs the user's tmux sessions. */
 const socket = `agentlens-test-${process.pid}`;
 
@@ -147,6 +149,36 @@ describeWithTool(
           again.filter((l) => l.startsWith(start)),
           `${start} in:\n${again.join('\n')}`,
         ).toHaveLength(1);
+      }
+    });
+
+    it('colours only when NO_COLOR is not set', async () => {
+      await waitForScreen((t) => t.includes('StuckAgent'), 'the agents');
+      const coloured = tmux('capture-pane', '-e', '-p', '-t', 'monitor');
+      expect(coloured).toMatch(FOREGROUND_COLOUR);
+      const url = (hub as Hub).url;
+      tmux(
+        'new-session',
+        '-d',
+        '-s',
+        'plain',
+        '-x',
+        '100',
+        '-y',
+        '30',
+        `cd ${shellQuote(root)}; NO_COLOR=1 AGENTLENS_TOKEN= ${shellQuote(process.execPath)} --import tsx --conditions=@agentlens/source packages/cli/src/main.ts monitor --live --hub ${url} --window 15m; sleep 30`,
+      );
+      try {
+        const deadline = Date.now() + 20_000;
+        let plain = '';
+        while (Date.now() < deadline && !plain.includes('ChatAgent')) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          plain = tmux('capture-pane', '-e', '-p', '-t', 'plain');
+        }
+        expect(plain).toContain('StuckAgent');
+        expect(plain).not.toMatch(FOREGROUND_COLOUR);
+      } finally {
+        tmux('kill-session', '-t', 'plain');
       }
     });
 
