@@ -88,7 +88,7 @@ interface ServeOptions {
 /** `agentlens serve`: the embedded hub, until SIGINT or SIGTERM. */
 export function serveCommand(): Command {
   return new Command('serve')
-    .description('run the agentlens hub: OTLP receiver (HTTP and gRPC), query API, storage')
+    .description('run the agentlens hub: OTLP receiver (HTTP and gRPC), storage, query API and web UI')
     .option('--port <port>', 'OTLP/HTTP and API port (0 = any free port)', port, 4318)
     .addOption(
       new Option('--grpc-port <port>', 'OTLP/gRPC port (0 = any free port)').argParser(port).default(4317),
