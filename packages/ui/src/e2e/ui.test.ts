@@ -8,18 +8,15 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { NO_GENAI_COLUMNS, type SpanRecord } from '@agentlens/core';
-import { createHub, type Hub } from '@agentlens/hub';
+import { createHub, type Hub, type HubOptions } from '@agentlens/hub';
 import type { HubStatusResponse, ReportResponse, StatsResponse, TracesResponse } from '@agentlens/hub/client';
 import { createAgentlens } from '@agentlens/sdk';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithTool, findExecutable } from '../../../../test-support/require-tool.js';
 // The figures' formatting is the UI's own: the test reads the API and expects what the UI shows.
-import { registerUi } from '../../../hub/src/ui-static.js';
 import { formatCount, formatPercent, formatTokens, formatUsd } from '../web/format.js';
 
 const CHROMIUM = findExecutable('chromium');
@@ -29,27 +26,20 @@ const TOKEN = 'e2e-secret-token';
 
 interface Served {
   readonly hub: Hub;
-  readonly ui: FastifyInstance;
-  /** Where the browser opens the UI. */
+  /** Where the browser opens the UI: the hub itself, which serves it at `/`. */
   readonly url: string;
 }
 
-/** The UI as the hub serves it, with `/api/*` passed through to `hub`. */
-async function serveUi(hub: Hub): Promise<Served> {
-  const ui = Fastify();
-  ui.get('/api/*', async (request, reply) => {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (request.headers.authorization) headers.authorization = request.headers.authorization;
-    const answer = await fetch(`${hub.url}${request.url}`, { headers });
-    return reply
-      .code(answer.status)
-      .type(answer.headers.get('content-type') ?? 'application/json')
-      .send(await answer.text());
+/** A hub serving this build of the UI, as `agentlens serve` runs it. */
+async function hubWithUi(options: Omit<HubOptions, 'ui' | 'port'>): Promise<Served> {
+  const hub = await createHub({
+    ...options,
+    port: 0,
+    grpcPort: null,
+    decodeWorkers: 0,
+    ui: { distDir: DIST },
   });
-  registerUi(ui, { distDir: DIST });
-  await ui.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = ui.server.address() as { port: number };
-  return { hub, ui, url: `http://127.0.0.1:${port}` };
+  return { hub, url: hub.url };
 }
 
 /**
@@ -62,13 +52,7 @@ async function sendKnownData(hub: Hub): Promise<void> {
     serviceName: 'ui-e2e',
     processMetrics: false,
     captureContent: true,
-    // A discarding destination rather than `stdout: false`, with which shutdown() never settles
-    // (reported to the SDK's owner).
-    logging: {
-      destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-      otlp: true,
-      level: 'info',
-    },
+    logging: { stdout: false, otlp: true, level: 'info' },
     tracing: { endpoint: `${hub.url}/v1/traces` },
   });
   for (let i = 0; i < 3; i++) {
@@ -158,20 +142,14 @@ describeWithTool(
       }
       dir = mkdtempSync(join(tmpdir(), 'agentlens-ui-e2e-'));
       mkdirSync(SHOTS, { recursive: true });
-      const [hubFull, hubEmpty, hubGuarded, hubBig] = await Promise.all([
-        createHub({ port: 0, dbPath: join(dir, 'full.db'), decodeWorkers: 0, dailyBudgetUsd: 1 }),
-        createHub({ port: 0, dbPath: join(dir, 'empty.db'), decodeWorkers: 0 }),
-        createHub({ port: 0, dbPath: join(dir, 'guarded.db'), token: TOKEN, decodeWorkers: 0 }),
-        createHub({ port: 0, dbPath: join(dir, 'big.db'), decodeWorkers: 0 }),
-      ]);
-      await sendKnownData(hubFull);
-      await hubBig.store.writeSpans(bigTrace());
       [full, empty, guarded, big] = await Promise.all([
-        serveUi(hubFull),
-        serveUi(hubEmpty),
-        serveUi(hubGuarded),
-        serveUi(hubBig),
+        hubWithUi({ dbPath: join(dir, 'full.db'), dailyBudgetUsd: 1 }),
+        hubWithUi({ dbPath: join(dir, 'empty.db') }),
+        hubWithUi({ dbPath: join(dir, 'guarded.db'), token: TOKEN }),
+        hubWithUi({ dbPath: join(dir, 'big.db') }),
       ]);
+      await sendKnownData(full.hub);
+      await big.hub.store.writeSpans(bigTrace());
       browser = await chromium.launch({
         executablePath: CHROMIUM as string,
         // Root in CI has no user namespace for Chromium's sandbox.
@@ -182,10 +160,7 @@ describeWithTool(
 
     afterAll(async () => {
       await browser?.close();
-      for (const served of [full, empty, guarded, big]) {
-        await served?.ui.close();
-        await served?.hub.close();
-      }
+      for (const served of [full, empty, guarded, big]) await served?.hub.close();
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
@@ -215,17 +190,12 @@ describeWithTool(
       expect(await page.getByTestId('overview-cost').textContent()).toBe(formatUsd(overview.costUsd));
       expect(await page.getByTestId('overview-cost').textContent()).toBe('$0.03');
       // The status and the budget are the report's when the hub has `/api/report`.
-      const report = await fetch(`${full.hub.url}/api/report?window=1h`);
-      if (report.ok) {
-        const { health } = (await report.json()) as ReportResponse;
-        expect(await page.getByTestId('overview-status').textContent()).toBe(health.status);
-        expect(health.budget?.dailyUsd).toBe(1);
-        expect(await page.getByTestId('overview-budget').textContent()).toBe(
-          `today ${formatUsd(health.budget?.spentTodayUsd ?? 0)} of $1.00 budget`,
-        );
-      } else {
-        expect(await page.getByTestId('overview-status').textContent()).toBe('unhealthy');
-      }
+      const { health } = await api<ReportResponse>(full, '/api/report?window=1h');
+      expect(await page.getByTestId('overview-status').textContent()).toBe(health.status);
+      expect(health.budget?.dailyUsd).toBe(1);
+      expect(await page.getByTestId('overview-budget').textContent()).toBe(
+        `today ${formatUsd(health.budget?.spentTodayUsd ?? 0)} of $1.00 budget`,
+      );
       // Top agents, and the failed runs among the recent errors.
       await expect.poll(() => page.getByRole('link', { name: 'ChatAgent' }).count()).toBeGreaterThan(0);
       expect(await page.locator('.error-list li').count()).toBe(2);
@@ -350,6 +320,36 @@ describeWithTool(
       await expect.poll(() => rows.count()).toBe(1);
       await page.close();
     }, 30_000);
+
+    it('polls while the tab is visible, stops while it is hidden, and refreshes on return', async () => {
+      const page = await open('/');
+      await page.getByTestId('overview-requests').waitFor();
+      const calls: number[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.startsWith('/api/')) calls.push(Date.now());
+      });
+      const setHidden = (hidden: boolean) =>
+        page.evaluate((value) => {
+          // Runs in the page; typed loosely because this file is type-checked without the DOM.
+          const document = (globalThis as unknown as { document: EventTarget }).document;
+          Object.defineProperty(document, 'hidden', { configurable: true, get: () => value });
+          Object.defineProperty(document, 'visibilityState', {
+            configurable: true,
+            get: () => (value ? 'hidden' : 'visible'),
+          });
+          document.dispatchEvent(new Event('visibilitychange'));
+        }, hidden);
+      // Visible: the next poll comes within POLL_MS (5 s).
+      await expect.poll(() => calls.length, { timeout: 7_000 }).toBeGreaterThan(0);
+      await setHidden(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const hiddenAt = calls.length;
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(calls.length).toBe(hiddenAt);
+      await setHidden(false);
+      await expect.poll(() => calls.length, { timeout: 1_000 }).toBeGreaterThan(hiddenAt);
+      await page.close();
+    }, 20_000);
 
     it('teaches how to send data when the hub is empty', async () => {
       const page = await open('/', empty);
