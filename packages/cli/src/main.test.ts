@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentlens } from './test-support/cli.test-helpers.js';
 import { VERSION } from './version.js';
 
-describe('the agentlens command', () => {
+describe('the agentlens command', { timeout: 60_000 }, () => {
   it('--help lists every command with examples', async () => {
     const run = await agentlens(['--help']);
     expect(run.code).toBe(0);

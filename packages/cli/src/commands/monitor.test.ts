@@ -7,7 +7,8 @@ import { HubClient } from '@agentlens/hub/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentlens, closedPort, sendKnownData } from '../test-support/cli.test-helpers.js';
 
-describe('agentlens monitor --export', () => {
+// Each test starts the command as a process (tsx compiles it first): slow on a busy 2-core machine.
+describe('agentlens monitor --export', { timeout: 60_000 }, () => {
   let hub: Hub;
   let dir: string;
 
@@ -119,7 +120,7 @@ describe('agentlens monitor --export', () => {
   });
 });
 
-describe('agentlens monitor against a hub that requires a token', () => {
+describe('agentlens monitor against a hub that requires a token', { timeout: 60_000 }, () => {
   let hub: Hub;
   beforeAll(async () => {
     hub = await createHub({ port: 0, grpcPort: null, dbPath: ':memory:', token: 'monitor-secret-token' });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../demo/app.js';
 import { agentlens } from '../test-support/cli.test-helpers.js';
 
-describe('the demo, then agentlens monitor --export json', () => {
+describe('the demo, then agentlens monitor --export json', { timeout: 60_000 }, () => {
   let hub: Hub;
 
   beforeAll(async () => {
