@@ -147,6 +147,10 @@ Exit status: 0 on success; 1 when the hub cannot be reached or answers an error;
         throw new MonitorError(
           '--live needs a terminal; use --export json or --export markdown for a report',
         );
+      // Ink draws only the last frame when CI or CONTINUOUS_INTEGRATION is set (it reads them once,
+      // when it loads). This is a live view on a real terminal, so it must draw every frame.
+      delete process.env.CI;
+      delete process.env.CONTINUOUS_INTEGRATION;
       // Ink and React load only for the live view, so reports start fast.
       const { runLive } = await import('../monitor/live-dashboard.js');
       await runLive({

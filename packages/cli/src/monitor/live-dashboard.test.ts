@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isStuck } from '@agentlens/core';
 import { createHub, type Hub } from '@agentlens/hub';
 import { HubClient } from '@agentlens/hub/client';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithTool, findExecutable } from '../../../../test-support/require-tool.js';
 import { root, sendKnownData } from '../test-support/cli.test-helpers.js';
 import { formatPercent, formatSeconds } from './format.js';
@@ -87,6 +87,8 @@ describeWithTool(
   { name: 'tmux', found: tmuxFound, debianPackage: 'tmux' },
   'agentlens monitor --live in a real terminal',
   () => {
+    // Long enough for waitForScreen to give up first and print what the screen showed.
+    vi.setConfig({ testTimeout: 60_000 });
     let hub: Hub | undefined;
 
     beforeAll(async () => {
