@@ -2,12 +2,15 @@ import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
 import { normalizeSpan } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/index.js';
+import { type EncodedSpanColumns, encodeSpans, spanColumns } from '../store/encoded-spans.js';
 import { toLogRecord } from './log-record.js';
 
 /** One export request decoded and normalized: what the ingest queue takes. */
 export interface DecodedBatch {
-  /** Traces: the normalized spans. */
+  /** Traces: the normalized spans (unless decoded with `encode`). */
   readonly spans?: SpanRecord[];
+  /** Traces decoded with `encode`: the normalized spans, encoded for the store, by column. */
+  readonly encodedSpans?: EncodedSpanColumns;
   /** Logs: the records as the store keeps them. */
   readonly logs?: LogRecord[];
   /** Metrics: data points accepted. */
@@ -19,13 +22,16 @@ export interface DecodedBatch {
 
 /**
  * Decodes and normalizes one OTLP export request. Throws `OtlpDecodeError` when the body cannot be
- * decoded at all; nothing else. Pure: the same on the main thread and in a decode worker.
+ * decoded at all; nothing else. Pure: the same on the main thread and in a decode worker. With
+ * `encode`, spans come back as {@link DecodedBatch.encodedSpans} instead of records (for a store
+ * with `writeEncodedSpans`).
  */
 export function decodeBatch(
   signal: OtlpSignal,
   body: Uint8Array,
   encoding: OtlpEncoding,
   prices: PriceCatalog,
+  encode = false,
 ): DecodedBatch {
   if (signal === 'traces') {
     const result = decodeTraces(body, encoding);
@@ -41,7 +47,12 @@ export function decodeBatch(
         reason ??= `span ${span.spanId}: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
-    return { spans, points: 0, rejected, ...(reason === undefined ? {} : { reason }) };
+    return {
+      ...(encode ? { encodedSpans: spanColumns(encodeSpans(spans)) } : { spans }),
+      points: 0,
+      rejected,
+      ...(reason === undefined ? {} : { reason }),
+    };
   }
   if (signal === 'logs') {
     const result = decodeLogs(body, encoding);

@@ -19,11 +19,13 @@ const reason = 'the built hub (packages/hub/dist): run `npm run build` first';
 type DistPool = typeof import('./decode-pool.js');
 type DistBatch = typeof import('./decode-batch.js');
 type DistHub = typeof import('../index.js');
+type DistSpans = typeof import('../store/encoded-spans.js');
 
 const load = async () => ({
   pool: (await import(join(DIST, 'receiver/decode-pool.js'))) as DistPool,
   batch: (await import(join(DIST, 'receiver/decode-batch.js'))) as DistBatch,
   hub: (await import(join(DIST, 'index.js'))) as DistHub,
+  spans: (await import(join(DIST, 'store/encoded-spans.js'))) as DistSpans,
 });
 
 if (!built && isCi()) {
@@ -37,7 +39,7 @@ describe.skipIf(!built)(`decode workers (${built ? 'built hub' : `skipped: needs
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('decode and normalize exactly as the main thread does, for both encodings', async () => {
-    const { pool: poolModule, batch } = await load();
+    const { pool: poolModule, batch, spans } = await load();
     const url = poolModule.decodeWorkerUrl();
     expect(url?.href).toMatch(/dist\/receiver\/decode-worker\.js$/);
     const pool = new poolModule.DecodePool(url as URL, 2);
@@ -53,6 +55,15 @@ describe.skipIf(!built)(`decode workers (${built ? 'built hub' : `skipped: needs
         expect(inline.rejected).toBe(1);
         const inWorker = await pool.decode('traces', Buffer.from(body), encoding);
         expect(inWorker).toEqual(inline);
+        // Encoded for the store: the columns the main thread would have made of the same spans.
+        const encoded = await pool.decode('traces', Buffer.from(body), encoding, true);
+        expect(encoded.spans).toBeUndefined();
+        expect(encoded).toEqual({
+          ...inline,
+          spans: undefined,
+          encodedSpans: spans.spanColumns(spans.encodeSpans(inline.spans ?? [])),
+        });
+        expect(batch.decodeBatch('traces', body, encoding, prices, true)).toEqual(encoded);
       }
     } finally {
       await pool.close();

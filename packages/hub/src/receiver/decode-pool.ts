@@ -102,9 +102,15 @@ export class DecodePool {
   /**
    * Decodes one request in a worker. Rejects with `OtlpDecodeError` when the body cannot be
    * decoded, with {@link DecodeWorkerError} when the worker died. `body` is unusable afterwards
-   * when it owns its whole memory (it is transferred).
+   * when it owns its whole memory (it is transferred). With `encode`, spans come back encoded for
+   * the store (see `decodeBatch`).
    */
-  decode(signal: OtlpSignal, body: Uint8Array, encoding: OtlpEncoding): Promise<DecodedBatch> {
+  decode(
+    signal: OtlpSignal,
+    body: Uint8Array,
+    encoding: OtlpEncoding,
+    encode = false,
+  ): Promise<DecodedBatch> {
     if (this.#closed) return Promise.reject(new DecodeWorkerError('the decode pool is closed'));
     let slot = this.#slots[0] as Slot;
     let least = Number.POSITIVE_INFINITY;
@@ -120,7 +126,7 @@ export class DecodePool {
     // Transfer when the view owns its buffer outright; a view into a shared (pooled) buffer is copied.
     const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
     const payload = owns ? body : body.slice();
-    const request: DecodeRequest = { id, signal, encoding, body: payload };
+    const request: DecodeRequest = { id, signal, encoding, body: payload, encode };
     return new Promise<DecodedBatch>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject, bytes: body.byteLength });
       slot.worker.postMessage(request, [payload.buffer as ArrayBuffer]);

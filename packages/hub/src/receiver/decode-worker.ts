@@ -14,6 +14,8 @@ export interface DecodeRequest {
   readonly signal: OtlpSignal;
   readonly encoding: OtlpEncoding;
   readonly body: Uint8Array;
+  /** Spans encoded for the store (see `decodeBatch`'s `encode`). */
+  readonly encode: boolean;
 }
 
 /** A worker's answer: the batch, or why the body could not be decoded. */
@@ -27,7 +29,10 @@ const prices = new PriceCatalog();
 parentPort?.on('message', (request: DecodeRequest) => {
   let response: DecodeResponse;
   try {
-    response = { id: request.id, batch: decodeBatch(request.signal, request.body, request.encoding, prices) };
+    response = {
+      id: request.id,
+      batch: decodeBatch(request.signal, request.body, request.encoding, prices, request.encode),
+    };
   } catch (error) {
     response =
       error instanceof OtlpDecodeError

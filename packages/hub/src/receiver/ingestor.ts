@@ -1,6 +1,7 @@
 import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
 import { OtlpDecodeError } from '../otlp/index.js';
+import { type EncodedSpanBatch, encodeSpans, spansFromColumns } from '../store/encoded-spans.js';
 import type { Store } from '../store/index.js';
 import { type DecodedBatch, decodeBatch } from './decode-batch.js';
 import { type DecodePool, DecodeWorkerError } from './decode-pool.js';
@@ -65,6 +66,8 @@ export interface IngestorOptions {
 interface WriteJob {
   readonly signal: 'traces' | 'logs';
   readonly spans: SpanRecord[];
+  /** Spans a decode worker encoded for the store, written with `spans` in one transaction. */
+  readonly encoded: EncodedSpanBatch | undefined;
   readonly logs: LogRecord[];
   readonly size: number;
   readonly resolve: () => void;
@@ -84,6 +87,24 @@ const NO_OBSERVER: IngestObserver = {
 };
 
 /**
+ * Whether spans go to the store through `writeEncodedSpans`: only when its definition is at least
+ * as derived as the store's `writeSpans` (and that is the one the store answers with), so that a
+ * wrapper or a subclass that overrides `writeSpans` alone (to delay, count or fail writes) still
+ * sees every write.
+ */
+function takesEncodedSpans(store: Store): boolean {
+  if (typeof store.writeEncodedSpans !== 'function') return false;
+  let encodedOwner: object | undefined;
+  for (let owner: object | null = store; owner !== null; owner = Object.getPrototypeOf(owner)) {
+    encodedOwner ??= Object.hasOwn(owner, 'writeEncodedSpans') ? owner : undefined;
+    if (Object.hasOwn(owner, 'writeSpans')) {
+      return encodedOwner !== undefined && (owner as Store).writeSpans === store.writeSpans;
+    }
+  }
+  return false;
+}
+
+/**
  * The ingest path both receivers share: decode, normalize, queue, commit.
  *
  * Writes are group-committed: requests that arrive while a transaction runs are queued and
@@ -101,6 +122,8 @@ export class Ingestor {
   readonly #pool: DecodePool | undefined;
   readonly #inlineBelow: number;
   readonly #maxDecoding: number;
+  /** The store takes encoded spans: decode workers encode them, off the main thread. */
+  readonly #encode: boolean;
   readonly #queue: WriteJob[] = [];
   #queuedItems = 0;
   #flushScheduled = false;
@@ -122,6 +145,7 @@ export class Ingestor {
     this.#pool = options.decodePool;
     this.#inlineBelow = options.inlineBelowBytes ?? DEFAULT_INLINE_BELOW_BYTES;
     this.#maxDecoding = options.maxDecodingBytes ?? DEFAULT_MAX_DECODING_BYTES;
+    this.#encode = takesEncodedSpans(options.store);
   }
 
   /** Spans and log records taken but not yet committed. */
@@ -171,10 +195,11 @@ export class Ingestor {
       return partial;
     }
     const spans = decoded.spans ?? [];
+    const encoded = decoded.encodedSpans === undefined ? undefined : spansFromColumns(decoded.encodedSpans);
     const logs = decoded.logs ?? [];
-    const size = spans.length + logs.length;
+    const size = spans.length + (encoded?.spans.length ?? 0) + logs.length;
     if (size === 0) return partial;
-    await this.#enqueue(signal, spans, logs, size);
+    await this.#enqueue(signal, spans, encoded, logs, size);
     this.#observer.accepted(signal, size);
     return partial;
   };
@@ -197,10 +222,16 @@ export class Ingestor {
         RETRY_AFTER_SECONDS,
       );
     }
-    return pool.decode(signal, body, encoding);
+    return pool.decode(signal, body, encoding, this.#encode);
   }
 
-  #enqueue(signal: 'traces' | 'logs', spans: SpanRecord[], logs: LogRecord[], size: number): Promise<void> {
+  #enqueue(
+    signal: 'traces' | 'logs',
+    spans: SpanRecord[],
+    encoded: EncodedSpanBatch | undefined,
+    logs: LogRecord[],
+    size: number,
+  ): Promise<void> {
     if (this.#queuedItems > 0 && this.#queuedItems + size > this.#maxQueued) {
       this.#observer.rejected(signal, 'overloaded', size);
       return Promise.reject(
@@ -213,7 +244,7 @@ export class Ingestor {
       );
     }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ signal, spans, logs, size, resolve, reject });
+      this.#queue.push({ signal, spans, encoded, logs, size, resolve, reject });
       this.#queuedItems += size;
       this.#scheduleFlush();
     });
@@ -261,7 +292,12 @@ export class Ingestor {
   async #write(signal: 'traces' | 'logs', jobs: WriteJob[], items: number): Promise<boolean> {
     const started = performance.now();
     try {
-      if (signal === 'traces') {
+      const store = this.#store;
+      if (signal === 'traces' && this.#encode && store.writeEncodedSpans !== undefined) {
+        await store.writeEncodedSpans(
+          jobs.map((j) => (j.encoded === undefined ? encodeSpans(j.spans) : j.encoded)),
+        );
+      } else if (signal === 'traces') {
         await this.#store.writeSpans(
           jobs.length === 1 ? (jobs[0] as WriteJob).spans : jobs.flatMap((j) => j.spans),
         );

@@ -1,11 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SpanRecord } from '@agentlens/core';
+import { PriceCatalog, type SpanRecord } from '@agentlens/core';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spanBatch } from '../otlp/exporter-capture.test-helpers.js';
+import { decodeBatch } from '../receiver/decode-batch.js';
 import { generateAgentSpans } from './conformance/fixture-spans.js';
 import { runStoreConformance } from './conformance/store-conformance.js';
+import { type EncodedSpanBatch, encodeSpans, spanColumns, spansFromColumns } from './encoded-spans.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentlens-sqlite-store-'));
@@ -22,6 +25,57 @@ const dropVersion6 = (raw: Database.Database) => {
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Every row of every table, sorted by all its columns. */
+function dumpTables(path: string): Record<string, unknown[]> {
+  const raw = new Database(path, { readonly: true });
+  try {
+    const tables = raw
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
+      .pluck()
+      .all() as string[];
+    return Object.fromEntries(
+      tables.map((table) => {
+        const columns = raw.prepare('SELECT count(*) FROM pragma_table_info(?)').pluck().get(table) as number;
+        const order = Array.from({ length: columns }, (_, i) => i + 1).join(', ');
+        return [table, raw.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).all()];
+      }),
+    );
+  } finally {
+    raw.close();
+  }
+}
+
+/** Spans of every shape the store encodes: decoded OTLP (shared resources), fixtures, extras. */
+function mixedSpans(): SpanRecord[] {
+  const startMs = Date.now() - 120_000;
+  const decoded = decodeBatch('traces', spanBatch(120).protobuf, 'protobuf', new PriceCatalog()).spans ?? [];
+  const generated = generateAgentSpans({ traces: 40, spansPerTrace: 6, startMs, traceGapMs: 500 });
+  const [a, b, c] = generated;
+  const extras: SpanRecord[] = [
+    {
+      ...(a as SpanRecord),
+      spanId: 'aa00000000000001',
+      traceState: 'vendor=abc',
+      events: [{ timeUnixNano: '1', name: 'e', attributes: { k: 'v' } }],
+      links: [
+        {
+          traceId: (b as SpanRecord).traceId,
+          spanId: (b as SpanRecord).spanId,
+          traceState: 'vendor=link',
+          attributes: {},
+        },
+      ],
+      // An equal resource in a different object, and a promoted attribute whose value differs.
+      resource: { ...(a as SpanRecord).resource },
+      attributes: { ...(a as SpanRecord).attributes, 'gen_ai.request.model': 'not-the-column' },
+    },
+    { ...(c as SpanRecord), spanId: 'aa00000000000002', traceState: '' },
+  ];
+  return [...decoded, ...generated, ...extras];
+}
 
 runStoreConformance('SqliteStore', async () => new SqliteStore({ path: tempPath() }));
 
@@ -120,6 +174,54 @@ describe('SqliteStore', () => {
     raw.pragma('user_version = 99');
     raw.close();
     expect(() => new SqliteStore({ path })).toThrow(/newer than this hub/);
+  });
+
+  it('stores encoded spans exactly as it stores the records they were encoded from', async () => {
+    const spans = mixedSpans();
+    const byRecords = tempPath();
+    const byEncoded = tempPath();
+    const records = new SqliteStore({ path: byRecords });
+    const encoded = new SqliteStore({ path: byEncoded });
+    // Through the columns, as a decode worker hands them over; several batches per transaction.
+    const wire = (list: readonly SpanRecord[]): EncodedSpanBatch =>
+      spansFromColumns(spanColumns(encodeSpans(list)));
+    for (let i = 0; i < spans.length; i += 150) {
+      await records.writeSpans(spans.slice(i, i + 150));
+      const chunk = spans.slice(i, i + 150);
+      await encoded.writeEncodedSpans([wire(chunk.slice(0, 50)), wire(chunk.slice(50))]);
+    }
+    // Duplicates, within one transaction and across them, count once on both paths.
+    const again = spans.slice(0, 30);
+    await records.writeSpans([...again, ...again]);
+    await encoded.writeEncodedSpans([wire(again), wire(again)]);
+    await encoded.writeEncodedSpans([]);
+    await encoded.writeEncodedSpans([wire([])]);
+    const page = await records.listTraces({}, null, 1000);
+    expect(await encoded.listTraces({}, null, 1000)).toEqual(page);
+    for (const { traceId } of page.traces.slice(0, 20)) {
+      expect(await encoded.getTrace(traceId)).toEqual(await records.getTrace(traceId));
+    }
+    await records.close();
+    await encoded.close();
+    const rows = dumpTables(byRecords);
+    expect(rows.spans).toHaveLength(spans.length);
+    expect(dumpTables(byEncoded)).toEqual(rows);
+  });
+
+  it('writes encoded batches atomically: a bad span stores nothing of its transaction', async () => {
+    const store = new SqliteStore({ path: tempPath() });
+    const [good, other] = generateAgentSpans({ traces: 1, spansPerTrace: 2, startMs: Date.now() - 60_000 });
+    const bad = { ...(other as SpanRecord), spanId: 'xyz', resource: { 'service.name': 'only-in-bad' } };
+    await expect(
+      store.writeEncodedSpans([encodeSpans([good as SpanRecord]), encodeSpans([bad])]),
+    ).rejects.toThrow(RangeError);
+    expect((await store.listTraces({}, null, 10)).traces).toEqual([]);
+    await store.writeEncodedSpans([
+      encodeSpans([good as SpanRecord, { ...bad, spanId: 'ab00000000000001' }]),
+    ]);
+    const stored = (await store.getTrace((good as SpanRecord).traceId))?.spans ?? [];
+    expect(stored.map((s) => s.resource)).toEqual([(good as SpanRecord).resource, bad.resource]);
+    await store.close();
   });
 
   it('rejects calls after close', async () => {

@@ -8,6 +8,7 @@ import {
   type SpanRecord,
 } from '@agentlens/core';
 import Database from 'better-sqlite3';
+import { type EncodedSpan, type EncodedSpanBatch, encodeSpans } from './encoded-spans.js';
 import {
   OpenRunsAccumulator,
   openRunDelta,
@@ -16,7 +17,6 @@ import {
   type RunChildren,
   type RunEnd,
 } from './open-runs.js';
-import { encodeAttributes } from './promoted-attributes.js';
 import {
   checkStep,
   checkWindow,
@@ -127,8 +127,12 @@ function optionalIdBuffer(hex: string | null, bytes: number, what: string): Buff
   return hex === null || hex === '' ? null : idBuffer(hex, bytes, what);
 }
 
-function jsonOrNull(list: readonly unknown[]): string | null {
-  return list.length === 0 ? null : JSON.stringify(list);
+/**
+ * Rollups and open runs read only a span's scalar columns, which an encoded span carries as its
+ * record does; their accumulators are typed for the record.
+ */
+function asColumns(span: EncodedSpan): SpanRecord {
+  return span as unknown as SpanRecord;
 }
 
 interface TraceDelta {
@@ -185,7 +189,7 @@ export class SqliteStore implements Store {
   /** The same, by object identity: decoders share one resource object across its spans. */
   #internedByObject = new WeakMap<object, number>();
   readonly #internedJson = new Map<number, string>();
-  readonly #writeSpansTx: Database.Transaction<(spans: readonly SpanRecord[]) => void>;
+  readonly #writeSpansTx: Database.Transaction<(batches: readonly EncodedSpanBatch[]) => void>;
   readonly #writeLogsTx: Database.Transaction<(logs: readonly LogRecord[]) => void>;
 
   constructor(options: SqliteStoreOptions = {}) {
@@ -202,7 +206,9 @@ export class SqliteStore implements Store {
       this.#db.close();
       throw error;
     }
-    this.#writeSpansTx = this.#db.transaction((spans: readonly SpanRecord[]) => this.#insertSpans(spans));
+    this.#writeSpansTx = this.#db.transaction((batches: readonly EncodedSpanBatch[]) =>
+      this.#insertSpans(batches),
+    );
     this.#writeLogsTx = this.#db.transaction((logs: readonly LogRecord[]) => this.#insertLogs(logs));
   }
 
@@ -288,7 +294,13 @@ export class SqliteStore implements Store {
 
   async writeSpans(spans: readonly SpanRecord[]): Promise<void> {
     if (spans.length === 0) return;
-    this.#writeSpansTx.immediate(spans);
+    // One write path for both forms: the rows of a record are the rows of its encoding.
+    this.#writeSpansTx.immediate([encodeSpans(spans)]);
+  }
+
+  async writeEncodedSpans(batches: readonly EncodedSpanBatch[]): Promise<void> {
+    if (!batches.some((batch) => batch.spans.length > 0)) return;
+    this.#writeSpansTx.immediate(batches);
   }
 
   async writeLogs(logs: readonly LogRecord[]): Promise<void> {
@@ -303,7 +315,13 @@ export class SqliteStore implements Store {
   #intern(value: object, pending: Map<string, number>, pendingObjects: Map<object, number>): number {
     const byObject = this.#internedByObject.get(value) ?? pendingObjects.get(value);
     if (byObject !== undefined) return byObject;
-    const json = JSON.stringify(value);
+    const id = this.#internText(JSON.stringify(value), pending);
+    pendingObjects.set(value, id);
+    return id;
+  }
+
+  /** {@link #intern} of a resource's or scope's JSON text. */
+  #internText(json: string, pending: Map<string, number>): number {
     let id = this.#internedIds.get(json) ?? pending.get(json);
     if (id === undefined) {
       this.#statement('INSERT OR IGNORE INTO interned (json) VALUES (?)').run(json);
@@ -311,7 +329,6 @@ export class SqliteStore implements Store {
       id = row.id;
       pending.set(json, id);
     }
-    pendingObjects.set(value, id);
     return id;
   }
 
@@ -323,100 +340,101 @@ export class SqliteStore implements Store {
     for (const [value, id] of pendingObjects) this.#internedByObject.set(value, id);
   }
 
-  #insertSpans(spans: readonly SpanRecord[]): void {
+  #insertSpans(batches: readonly EncodedSpanBatch[]): void {
     const insert = this.#statement(
       `INSERT OR IGNORE INTO spans VALUES (${new Array(39).fill('?').join(', ')})`,
     );
     const pending = new Map<string, number>();
-    const pendingObjects = new Map<object, number>();
     const rollups = new RollupAccumulator();
     const runs = new OpenRunsAccumulator();
     const traces = new Map<string, TraceDelta>();
     const services = new Map<string, number>();
-    for (const span of spans) {
-      const traceId = idBuffer(span.traceId, TRACE_ID_BYTES, 'trace id');
-      const startNs = BigInt(span.startTimeUnixNano);
-      const endNs = BigInt(span.endTimeUnixNano);
-      const encoded = encodeAttributes(span);
-      const info = insert.run(
-        traceId,
-        idBuffer(span.spanId, SPAN_ID_BYTES, 'span id'),
-        optionalIdBuffer(span.parentSpanId, SPAN_ID_BYTES, 'parent span id'),
-        span.service,
-        span.name,
-        span.kind,
-        startNs,
-        endNs,
-        span.durationMs,
-        span.statusCode,
-        span.statusMessage,
-        span.category,
-        span.operation,
-        span.agentName,
-        span.agentId,
-        span.conversationId,
-        span.provider,
-        span.requestModel,
-        span.responseModel,
-        span.toolName,
-        span.toolCallId,
-        span.workflowName,
-        span.inputTokens,
-        span.outputTokens,
-        span.cacheReadTokens,
-        span.cacheWriteTokens,
-        span.reasoningTokens,
-        span.costUsd,
-        span.unpriced ? 1 : 0,
-        span.costSource,
-        span.errorType,
-        span.aggregatesChildren ? 1 : 0,
-        encoded.json,
-        this.#intern(span.resource, pending, pendingObjects),
-        this.#intern(span.scope, pending, pendingObjects),
-        jsonOrNull(span.events),
-        jsonOrNull(span.links),
-        span.traceState === undefined || span.traceState === '' ? null : span.traceState,
-        encoded.elided === 0 ? null : encoded.elided,
-      );
-      // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
-      if (info.changes === 0) continue;
-      rollups.add(span, minuteOfNanos(endNs));
-      runs.add(span, startNs, endNs);
-      const endMs = Number(endNs / 1_000_000n);
-      if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
-      const isRoot = span.parentSpanId === null || span.parentSpanId === '';
-      const counted = !span.aggregatesChildren;
-      let trace = traces.get(span.traceId);
-      if (trace === undefined) {
-        trace = {
-          id: traceId,
+    for (const batch of batches) {
+      const textIds = batch.texts.map((json) => this.#internText(json, pending));
+      for (const span of batch.spans) {
+        const traceId = idBuffer(span.traceId, TRACE_ID_BYTES, 'trace id');
+        const startNs = BigInt(span.startTimeUnixNano);
+        const endNs = BigInt(span.endTimeUnixNano);
+        const info = insert.run(
+          traceId,
+          idBuffer(span.spanId, SPAN_ID_BYTES, 'span id'),
+          optionalIdBuffer(span.parentSpanId, SPAN_ID_BYTES, 'parent span id'),
+          span.service,
+          span.name,
+          span.kind,
           startNs,
           endNs,
-          rootName: null,
-          rootService: null,
-          spanCount: 0,
-          errorCount: 0,
-          inputTokens: 0,
-          outputTokens: 0,
-          costUsd: 0,
-          unpriced: 0,
-        };
-        traces.set(span.traceId, trace);
-      }
-      if (startNs < trace.startNs) trace.startNs = startNs;
-      if (endNs > trace.endNs) trace.endNs = endNs;
-      if (isRoot && trace.rootName === null) {
-        trace.rootName = span.name;
-        trace.rootService = span.service;
-      }
-      trace.spanCount++;
-      if (span.statusCode === 2) trace.errorCount++;
-      if (counted) {
-        trace.inputTokens += span.inputTokens ?? 0;
-        trace.outputTokens += span.outputTokens ?? 0;
-        trace.costUsd += span.costUsd ?? 0;
-        if (span.unpriced) trace.unpriced++;
+          span.durationMs,
+          span.statusCode,
+          span.statusMessage,
+          span.category,
+          span.operation,
+          span.agentName,
+          span.agentId,
+          span.conversationId,
+          span.provider,
+          span.requestModel,
+          span.responseModel,
+          span.toolName,
+          span.toolCallId,
+          span.workflowName,
+          span.inputTokens,
+          span.outputTokens,
+          span.cacheReadTokens,
+          span.cacheWriteTokens,
+          span.reasoningTokens,
+          span.costUsd,
+          span.unpriced ? 1 : 0,
+          span.costSource,
+          span.errorType,
+          span.aggregatesChildren ? 1 : 0,
+          span.attributesJson,
+          textIds[span.resource],
+          textIds[span.scope],
+          span.eventsJson,
+          span.linksJson,
+          span.traceState,
+          span.elided,
+        );
+        // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
+        if (info.changes === 0) continue;
+        rollups.add(asColumns(span), minuteOfNanos(endNs));
+        runs.add(asColumns(span), startNs, endNs);
+        const endMs = Number(endNs / 1_000_000n);
+        if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
+        const isRoot = span.parentSpanId === null || span.parentSpanId === '';
+        const counted = !span.aggregatesChildren;
+        let trace = traces.get(span.traceId);
+        if (trace === undefined) {
+          trace = {
+            id: traceId,
+            startNs,
+            endNs,
+            rootName: null,
+            rootService: null,
+            spanCount: 0,
+            errorCount: 0,
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+            unpriced: 0,
+          };
+          traces.set(span.traceId, trace);
+        }
+        if (startNs < trace.startNs) trace.startNs = startNs;
+        if (endNs > trace.endNs) trace.endNs = endNs;
+        if (isRoot && trace.rootName === null) {
+          trace.rootName = span.name;
+          trace.rootService = span.service;
+        }
+        trace.spanCount++;
+        if (span.statusCode === 2) trace.errorCount++;
+        if (counted) {
+          trace.inputTokens += span.inputTokens ?? 0;
+          trace.outputTokens += span.outputTokens ?? 0;
+          trace.costUsd += span.costUsd ?? 0;
+          if (span.unpriced) trace.unpriced++;
+        }
       }
     }
     const upsertTrace = this.#statement(
@@ -456,7 +474,7 @@ export class SqliteStore implements Store {
     this.#closeRuns(runs.ends());
     this.#openRuns(runs.children());
     this.#touchServices(services);
-    this.#commitInterned(pending, pendingObjects);
+    this.#commitInterned(pending, new Map());
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { LogRecord, SpanCategory, SpanRecord } from '@agentlens/core';
+import type { EncodedSpanBatch } from './encoded-spans.js';
 
 /**
  * A half-open time range `[fromMs, toMs)` in Unix milliseconds.
@@ -254,6 +255,16 @@ export interface Store {
    * parent, a trace across many batches).
    */
   writeSpans(spans: readonly SpanRecord[]): Promise<void>;
+
+  /**
+   * Optional: {@link Store.writeSpans} of spans already encoded (`encodeSpans` of the records),
+   * for a store that can take them without the records. All the batches go in one transaction,
+   * with every guarantee of `writeSpans`, and MUST store exactly the rows `writeSpans` stores for
+   * the same spans. The ingest path encodes spans off the main thread when the store has it,
+   * unless `writeSpans` is overridden below it (a subclass or a wrapper that overrides
+   * `writeSpans` alone keeps receiving every write).
+   */
+  writeEncodedSpans?(batches: readonly EncodedSpanBatch[]): Promise<void>;
 
   /**
    * Stores a batch of logs in one transaction; resolves once durable. Logs carry no identity, so
