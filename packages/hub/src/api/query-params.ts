@@ -75,7 +75,7 @@ const TracesQuery = z.strictObject({
   ...windowFields,
 });
 
-const StatsQuery = z.strictObject({ service: text.optional(), ...windowFields });
+const StatsQuery = z.strictObject({ service: text.optional(), agent: text.optional(), ...windowFields });
 
 const ReportQuery = z.strictObject({ service: text.optional(), ...windowFields });
 
@@ -172,7 +172,7 @@ export function parseTracesQuery(
 
 const STATS_KINDS: readonly StatsKind[] = ['overview', 'agents', 'tools', 'models'];
 
-/** `GET /api/stats/{kind}` parameters: the kind from the path, the window (default 1h), the service. */
+/** `GET /api/stats/{kind}` parameters: the kind from the path, the window (default 1h), the service, the agent. */
 export function parseStatsQuery(
   kind: string,
   query: Query,
@@ -185,7 +185,10 @@ export function parseStatsQuery(
   return {
     kind: kind as StatsKind,
     window: completeWindow(resolveWindow(q, nowMs, DEFAULT_WINDOW_MS), nowMs),
-    filter: q.service === undefined ? {} : { service: q.service },
+    filter: {
+      ...(q.service === undefined ? {} : { service: q.service }),
+      ...(q.agent === undefined ? {} : { agent: q.agent }),
+    },
   };
 }
 

@@ -55,6 +55,8 @@ export interface WindowQuery {
 export interface StatsQuery extends WindowQuery {
   /** Only the spans of this service. */
   readonly service?: string;
+  /** Only this agent's runs and the calls made inside them: `tools` and `models` are what it used. */
+  readonly agent?: string;
 }
 
 export interface ReportQuery extends WindowQuery {

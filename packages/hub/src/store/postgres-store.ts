@@ -1410,6 +1410,10 @@ export class PostgresStore implements Store {
       params.push(storableText(filter.service));
       where += ` AND service = $${params.length}`;
     }
+    if (filter.agent !== undefined) {
+      params.push(storableText(filter.agent));
+      where += ` AND agent = $${params.length}`;
+    }
     const reads = segments.map((segment) => {
       params.push(segment.fromMinute, segment.toMinute);
       const table: RollupTable = segment.tier === 'hour' ? 'rollups_hourly' : 'rollups';

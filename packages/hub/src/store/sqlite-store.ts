@@ -724,8 +724,13 @@ export class SqliteStore implements Store {
     filter: StatsFilter = {},
   ): RollupRow[] {
     checkWindow(window);
-    const service = filter.service === undefined ? '' : ' AND service = ?';
-    const params = filter.service === undefined ? [] : [filter.service];
+    const service =
+      (filter.service === undefined ? '' : ' AND service = ?') +
+      (filter.agent === undefined ? '' : ' AND agent = ?');
+    const params = [
+      ...(filter.service === undefined ? [] : [filter.service]),
+      ...(filter.agent === undefined ? [] : [filter.agent]),
+    ];
     const stepMinutes = stepMs === null ? null : stepMs / MINUTE_MS;
     const bucket = stepMinutes === null ? '0' : `minute - minute % ${stepMinutes}`;
     const latency =

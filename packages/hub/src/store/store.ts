@@ -93,6 +93,12 @@ export type StatsKind = 'overview' | 'agents' | 'tools' | 'models';
 export interface StatsFilter {
   /** Only spans of this service (the rollups keep the service of every span). */
   readonly service?: string;
+  /**
+   * Only spans of this agent: its runs, and the model, tool and workflow spans that name it in
+   * `gen_ai.agent.name` (the SDK sets it on the calls inside `withAgent`). With it, `tools` and
+   * `models` are the tools and models that agent used.
+   */
+  readonly agent?: string;
 }
 
 /** What {@link Store.openAgentRuns} looks at. */

@@ -351,6 +351,26 @@ describeWithTool(
       await page.close();
     }, 20_000);
 
+    it("shows on an agent's page the tools and models its runs used, as the API counts them", async () => {
+      const models = await api<StatsResponse<'models'>>(full, '/api/stats/models?window=1h&agent=ChatAgent');
+      expect(models.groups.map((g) => [g.name, g.requests])).toEqual([['gpt-4o-mini', 3]]);
+      const chat = await open('/agents/ChatAgent');
+      const chatModels = chat.getByTestId('agent-models');
+      await expect.poll(() => chatModels.textContent()).toContain('gpt-4o-mini');
+      expect(await chatModels.locator('tbody tr').count()).toBe(1);
+      expect(await chatModels.locator('tbody tr').textContent()).toContain(
+        formatUsd(models.groups[0]?.costUsd ?? -1),
+      );
+      expect(await chat.getByTestId('agent-tools').textContent()).toContain('No tool calls');
+      await chat.close();
+      const code = await open('/agents/CodeAgent');
+      const codeTools = code.getByTestId('agent-tools');
+      await expect.poll(() => codeTools.textContent()).toContain('code_exec');
+      expect(await codeTools.locator('tbody tr').textContent()).toContain(formatPercent(0));
+      expect(await code.getByTestId('agent-models').textContent()).toContain('No model calls');
+      await code.close();
+    });
+
     it('teaches how to send data when the hub is empty', async () => {
       const page = await open('/', empty);
       const state = page.getByTestId('empty-state');

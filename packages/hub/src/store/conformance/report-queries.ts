@@ -242,5 +242,28 @@ export function describeReportQueries(makeStore: () => Promise<Store>): void {
       const [overview] = await store.stats('overview', window, { service: 'nowhere' });
       expect(overview).toMatchObject({ requests: 0, modelCalls: 0, errorSpans: 0 });
     });
+
+    it("counts only an agent's runs and the calls made inside them in stats by agent", async () => {
+      const all = [...RUNS, ...ERRORS];
+      await store.writeSpans(all);
+      const window = { fromMs: T0 - 3_600_000, toMs: T0 + 3_600_000 };
+      for (const agent of ['planner', 'researcher']) {
+        const alone = await makeStore();
+        try {
+          await alone.writeSpans(all.filter((s) => s.agentName === agent));
+          for (const kind of ['overview', 'agents', 'tools', 'models'] as const) {
+            expect(await store.stats(kind, window, { agent }), `${kind} of ${agent}`).toEqual(
+              await alone.stats(kind, window),
+            );
+          }
+        } finally {
+          await alone.close();
+        }
+      }
+      // With the service too: planner's tool calls in checkout are all search (fetch was in support).
+      const tools = await store.stats('tools', window, { agent: 'planner', service: 'checkout' });
+      expect(tools.map((t) => t.name).sort()).toEqual(['search']);
+      expect(await store.stats('tools', window, { agent: 'nobody' })).toEqual([]);
+    });
   });
 }

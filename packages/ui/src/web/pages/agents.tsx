@@ -123,6 +123,50 @@ export function AgentsPage() {
 }
 
 /** `/agents/<name>`: one agent's figures, its latency over time, its recent runs and failures. */
+const USED_TOOL_COLUMNS: Column<StatsGroup>[] = [
+  { key: 'tool', label: 'Tool', sort: (g) => g.name, render: (g) => g.name },
+  {
+    key: 'calls',
+    label: 'Calls',
+    numeric: true,
+    sort: (g) => g.requests,
+    render: (g) => formatCount(g.requests),
+  },
+  {
+    key: 'success',
+    label: 'Success',
+    numeric: true,
+    sort: (g) => g.successRate,
+    render: (g) => formatPercent(g.successRate),
+  },
+  {
+    key: 'p95',
+    label: 'p95',
+    numeric: true,
+    sort: (g) => g.p95LatencySeconds,
+    render: (g) => formatSeconds(g.p95LatencySeconds),
+  },
+];
+
+const USED_MODEL_COLUMNS: Column<StatsGroup>[] = [
+  { key: 'model', label: 'Model', sort: (g) => g.name, render: (g) => g.name },
+  {
+    key: 'calls',
+    label: 'Calls',
+    numeric: true,
+    sort: (g) => g.requests,
+    render: (g) => formatCount(g.requests),
+  },
+  {
+    key: 'tokens',
+    label: 'Tokens',
+    numeric: true,
+    sort: (g) => tokensOf(g),
+    render: (g) => formatTokens(tokensOf(g)),
+  },
+  { key: 'cost', label: 'Cost', numeric: true, sort: (g) => g.costUsd, render: (g) => formatUsd(g.costUsd) },
+];
+
 export function AgentPage({ name }: { readonly name: string }) {
   const { query } = usePlace();
   const range = rangeOf(query);
@@ -130,8 +174,11 @@ export function AgentPage({ name }: { readonly name: string }) {
   const { data, error } = useQuery(`agent:${name}:${JSON.stringify(range)}`, async (hub) => {
     const window = windowOf(range);
     const step = stepOf(range);
-    const [stats, requests, p95, traces, failures] = await Promise.all([
+    const [stats, tools, models, requests, p95, traces, failures] = await Promise.all([
       hub.stats('agents', window),
+      // The calls made inside this agent's runs carry its name (gen_ai.agent.name).
+      hub.stats('tools', { ...window, agent: name }),
+      hub.stats('models', { ...window, agent: name }),
       hub.timeseries({ ...window, measure: 'requests', step, groupBy: 'agent' }),
       hub.timeseries({ ...window, measure: 'p95', step, groupBy: 'agent' }),
       hub.listTraces({ ...window, agent: name, limit: 20 }),
@@ -139,6 +186,8 @@ export function AgentPage({ name }: { readonly name: string }) {
     ]);
     return {
       group: stats.groups.find((g) => g.name === name),
+      tools: tools.groups,
+      models: models.groups,
       requests: requests.series.filter((s) => s.key === name),
       p95: p95.series.filter((s) => s.key === name),
       traces: traces.traces,
@@ -188,6 +237,40 @@ export function AgentPage({ name }: { readonly name: string }) {
           </section>
         </div>
       )}
+      <div class="columns two">
+        <section class="panel" data-testid="agent-tools">
+          <h2>Tools it used</h2>
+          {data.tools.length === 0 ? (
+            <Nothing>No tool calls in its runs in this time range.</Nothing>
+          ) : (
+            <DataTable
+              label={`Tools used by ${name}`}
+              columns={USED_TOOL_COLUMNS}
+              rows={data.tools}
+              rowKey={(g) => g.name}
+              rowHref={(g) => hrefOf('/traces', { ...keep, agent: name, tool: g.name })}
+              defaultSort="-calls"
+              sortParam="tools"
+            />
+          )}
+        </section>
+        <section class="panel" data-testid="agent-models">
+          <h2>Models it called</h2>
+          {data.models.length === 0 ? (
+            <Nothing>No model calls in its runs in this time range.</Nothing>
+          ) : (
+            <DataTable
+              label={`Models called by ${name}`}
+              columns={USED_MODEL_COLUMNS}
+              rows={data.models}
+              rowKey={(g) => `${g.provider ?? ''}/${g.name}`}
+              rowHref={(g) => hrefOf('/traces', { ...keep, agent: name, model: g.name })}
+              defaultSort="-cost"
+              sortParam="models"
+            />
+          )}
+        </section>
+      </div>
       <section class="panel">
         <h2>
           Recent failures <Link href={hrefOf('/traces', { ...keep, agent: name, status: 'error' })}>all</Link>
