@@ -1,21 +1,6 @@
-import { parseDuration } from '@agentlens/hub';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type DemoCounts, type DemoHandle, type DemoOptions, runDemo } from '../demo/app.js';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('must be an integer from 0 to 65535');
-  return n;
-}
-
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
+import { usd as dollars, duration, hubUrl, port } from '../option-parsers.js';
 
 function rate(value: string): number {
   const n = Number(value);
@@ -29,25 +14,6 @@ function seed(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 31 - 1)
     throw new InvalidArgumentError('must be a whole number from 0 to 2147483647');
   return n;
-}
-
-function dollars(value: string): number {
-  const n = Number(value.replace(/^\$/, ''));
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError('must be an amount of US dollars above 0, e.g. 25');
-  return n;
-}
-
-function hubUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be the hub base URL, e.g. http://127.0.0.1:4318');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InvalidArgumentError('must be an http:// or https:// URL');
-  return value.replace(/\/+$/, '');
 }
 
 /** `90s` → `1m30s`, `600000` ms → `10m`. */

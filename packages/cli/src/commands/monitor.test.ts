@@ -107,7 +107,7 @@ describe('agentlens monitor --export', { timeout: 60_000 }, () => {
     [['--export', 'xml'], 'xml'],
     [['--window', 'soon'], 'soon'],
     [['--interval', '10ms'], 'at least 250ms'],
-    [['--hub', 'ftp://example'], 'http or https'],
+    [['--hub', 'ftp://example'], 'must be an http:// or https:// URL'],
     [['--live', '--export', 'json'], 'cannot be used together'],
     [['--out', 'x.json'], '--out needs --export'],
     [['--bogus'], "unknown option '--bogus'"],

@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeHubError } from '../monitor/hub-errors.js';
 import { renderMarkdown } from '../monitor/markdown.js';
 import { fetchSample } from '../monitor/monitor-data.js';
+import { hubUrl } from '../option-parsers.js';
 import { UsageError } from '../usage-error.js';
 
 /** The hub `monitor` reads when `--hub` is not given: the standard OTLP/HTTP port on loopback. */
@@ -14,18 +15,6 @@ export const DEFAULT_HUB_URL = 'http://127.0.0.1:4318';
 /** Thrown for a failure that is the hub's, not the user's: one line, exit status 1. */
 export class MonitorError extends Error {
   override readonly name = 'MonitorError';
-}
-
-function hubUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('must be a URL such as http://127.0.0.1:4318');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new InvalidArgumentError('must be http or https');
-  return url.href.replace(/\/+$/, '');
 }
 
 function windowText(value: string): string {

@@ -152,7 +152,7 @@ describe('agentlens serve', () => {
     [['--port', '70000'], 'must be an integer from 0 to 65535'],
     [['--db', 'postgres://bad host/db'], 'postgres:// URL'],
     [['--colour'], "unknown option '--colour'"],
-    [['--budget', '-3'], 'must be a positive number of US dollars'],
+    [['--budget', '-3'], 'must be an amount of US dollars above 0'],
   ])('refuses %j with a one-line reason', async (args, reason) => {
     const { code, out } = await refused(args);
     expect(code).not.toBe(0);

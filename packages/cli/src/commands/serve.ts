@@ -1,44 +1,9 @@
 import { resolve } from 'node:path';
-import {
-  createHub,
-  DEFAULT_SQLITE_PATH,
-  type HubRetentionOptions,
-  parseByteSize,
-  parseDuration,
-} from '@agentlens/hub';
+import { createHub, DEFAULT_SQLITE_PATH, type HubRetentionOptions } from '@agentlens/hub';
 import { UI_DIST_DIR } from '@agentlens/ui';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { byteSize, duration, port, usd } from '../option-parsers.js';
 import { openStore, type StoreTarget, storeTarget } from '../store-target.js';
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('must be an integer from 0 to 65535');
-  return n;
-}
-
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-function byteSize(value: string): number {
-  try {
-    return parseByteSize(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-function usd(value: string): number {
-  const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(n) || n <= 0)
-    throw new InvalidArgumentError('must be a positive number of US dollars, e.g. 25 or 7.50');
-  return n;
-}
 
 function target(value: string): StoreTarget {
   try {
