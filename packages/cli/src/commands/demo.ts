@@ -122,18 +122,6 @@ Then, in another terminal:
       const perSecond = options.rate === 1 ? '1 conversation/s' : `${options.rate} conversations/s`;
       const until =
         options.duration === undefined ? 'until Ctrl-C' : `for ${formatDuration(options.duration)}`;
-      write(
-        [
-          `agentlens demo: a simulated multi-agent app (seed ${options.seed}, ${perSecond}, ${until})`,
-          `  hub:       ${demo.hubUrl}  (${demo.embeddedHub ? 'embedded: OTLP/HTTP, API and web UI' : 'external'})`,
-          `  data:      ${demo.dbPath ?? 'kept by that hub'}`,
-          `  metrics:   ${demo.metricsUrl}   health: ${demo.healthUrl}`,
-          `  dashboard: ${demo.monitorCommand}`,
-          `  web UI:    ${demo.hubUrl}/`,
-          options.duration === undefined ? 'Ctrl-C to stop.' : 'Ctrl-C to stop early.',
-          '',
-        ].join('\n'),
-      );
       const progress = options.quiet
         ? undefined
         : setInterval(() => write(`${progressLine(Date.now() - started, demo.counts())}\n`), progressEveryMs);
@@ -165,6 +153,19 @@ Then, in another terminal:
       const onSigterm = () => onSignal('SIGTERM');
       process.on('SIGINT', onSigint);
       process.on('SIGTERM', onSigterm);
+      // The banner comes after the handlers: whoever waits for "Ctrl-C to stop" may signal at once.
+      write(
+        [
+          `agentlens demo: a simulated multi-agent app (seed ${options.seed}, ${perSecond}, ${until})`,
+          `  hub:       ${demo.hubUrl}  (${demo.embeddedHub ? 'embedded: OTLP/HTTP, API and web UI' : 'external'})`,
+          `  data:      ${demo.dbPath ?? 'kept by that hub'}`,
+          `  metrics:   ${demo.metricsUrl}   health: ${demo.healthUrl}`,
+          `  dashboard: ${demo.monitorCommand}`,
+          `  web UI:    ${demo.hubUrl}/`,
+          options.duration === undefined ? 'Ctrl-C to stop.' : 'Ctrl-C to stop early.',
+          '',
+        ].join('\n'),
+      );
       try {
         const final = await demo.done;
         write(

@@ -15,7 +15,7 @@ interface Served {
   readonly url: string;
   readonly grpcUrl: string;
   out(): string;
-  readonly exited: Promise<number | null>;
+  readonly exited: Promise<number | string | null>;
 }
 
 /** Runs `agentlens serve` from source, as node itself (tsx as a loader) so signals reach it. */
@@ -32,7 +32,10 @@ function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
   child.stderr?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The signal when it was killed by one (a crash shows as SIGSEGV or SIGABRT, not as null).
+  const exited = new Promise<number | string | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return new Promise((resolve, reject) => {
     const timer = setInterval(() => {
       const http = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];

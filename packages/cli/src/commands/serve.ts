@@ -113,7 +113,7 @@ Examples:
         ...(options.budget === undefined ? [] : [`  budget:    $${options.budget.toFixed(2)} a day`]),
         'Ctrl-C to stop.',
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      // The handlers go in before the banner: whoever waits for "Ctrl-C to stop" may signal at once.
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
@@ -125,5 +125,6 @@ Examples:
       };
       process.once('SIGINT', () => void stop('SIGINT'));
       process.once('SIGTERM', () => void stop('SIGTERM'));
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }
