@@ -35,6 +35,8 @@ export {
   PriceCatalog,
   parsePriceOverrides,
 } from './cost/index.js';
+export type { CpuReading } from './cpu-utilization.js';
+export { CpuUtilization } from './cpu-utilization.js';
 export type { HealthFigures, HealthThresholds, HealthVerdict } from './health-rules.js';
 export { DEFAULT_HEALTH_THRESHOLDS, evaluateHealth } from './health-rules.js';
 export type { HubMetricKey } from './hub-catalog.js';

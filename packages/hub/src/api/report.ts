@@ -2,6 +2,7 @@ import { getHeapStatistics } from 'node:v8';
 import {
   type AgentStats,
   ATTR_AGENTLENS_WORKFLOW_NODE,
+  CpuUtilization,
   DEFAULT_HEALTH_THRESHOLDS,
   type ErrorEntry,
   EVENT_EXCEPTION,
@@ -202,9 +203,7 @@ function modelsOf(groups: StatsGroup[]): ModelStats[] {
 export class ReportBuilder {
   readonly #sources: ReportSources;
   readonly #now: () => number;
-  #lastCpu = process.cpuUsage();
-  #lastCpuAt = process.hrtime.bigint();
-  #lastUtilization = 0;
+  readonly #cpu = new CpuUtilization(process.cpuUsage(), process.hrtime.bigint());
 
   constructor(sources: ReportSources) {
     this.#sources = sources;
@@ -335,7 +334,7 @@ export class ReportBuilder {
       failuresInWindow: overview.failures,
       errorsInWindow: overview.errorSpans,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
-      cpu: this.#cpu(),
+      cpu: this.#cpu.read(process.cpuUsage(), process.hrtime.bigint()),
       budget: verdict.budget,
       instrumentation: {
         exporter: null,
@@ -343,24 +342,6 @@ export class ReportBuilder {
         priceDataset: sources.prices.dataset,
         priceDatasetDate: sources.prices.datasetDate,
       },
-    };
-  }
-
-  /** Process CPU over wall time since the previous reading (readings under 100 ms apart keep the last). */
-  #cpu(): SystemHealth['cpu'] {
-    const now = process.hrtime.bigint();
-    const usage = process.cpuUsage();
-    const elapsedMicros = Number(now - this.#lastCpuAt) / 1000;
-    if (elapsedMicros >= 100_000) {
-      const used = usage.user - this.#lastCpu.user + (usage.system - this.#lastCpu.system);
-      this.#lastUtilization = used / elapsedMicros;
-      this.#lastCpu = usage;
-      this.#lastCpuAt = now;
-    }
-    return {
-      utilization: this.#lastUtilization,
-      userSeconds: usage.user / 1e6,
-      systemSeconds: usage.system / 1e6,
     };
   }
 }

@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import {
   type AgentStats,
+  CpuUtilization,
   type ErrorEntry,
   evaluateHealth,
   type Failure,
@@ -136,9 +137,7 @@ export class Collector {
   #modelCount = 0;
   readonly #errors: RingBuffer<StoredError>;
   #errorCount = 0;
-  #lastCpu = process.cpuUsage();
-  #lastCpuAt = process.hrtime.bigint();
-  #lastUtilization = 0;
+  readonly #cpu = new CpuUtilization(process.cpuUsage(), process.hrtime.bigint());
   #day = -1;
   #agentCostToday = 0;
   #modelCostToday = 0;
@@ -351,24 +350,6 @@ export class Collector {
     };
   }
 
-  #cpu(): SystemHealth['cpu'] {
-    const now = process.hrtime.bigint();
-    const usage = process.cpuUsage();
-    const elapsedMicros = Number(now - this.#lastCpuAt) / 1000;
-    // Readings closer than 100 ms apart are noise; keep the previous utilization then.
-    if (elapsedMicros >= 100_000) {
-      const used = usage.user - this.#lastCpu.user + (usage.system - this.#lastCpu.system);
-      this.#lastUtilization = used / elapsedMicros;
-      this.#lastCpu = usage;
-      this.#lastCpuAt = now;
-    }
-    return {
-      utilization: this.#lastUtilization,
-      userSeconds: usage.user / 1e6,
-      systemSeconds: usage.system / 1e6,
-    };
-  }
-
   /**
    * The overall state, by the rules of docs/health.md (evaluated by `evaluateHealth` of
    * `@agentlens/core`, the same rules the hub's report applies): over the recent window, the
@@ -413,7 +394,7 @@ export class Collector {
       failuresInWindow: w.failures,
       errorsInWindow: w.errors,
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal },
-      cpu: this.#cpu(),
+      cpu: this.#cpu.read(process.cpuUsage(), process.hrtime.bigint()),
       budget: verdict.budget,
       instrumentation,
     };
