@@ -1,7 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { transformSync } from 'esbuild';
+import { startIpcChild } from './ipc-child.js';
 import type { UiHubConfig, UiHubReport } from './ui-hub-child.js';
 
 /** A hub serving the web UI, in a child process (see `ui-hub-child.ts`). */
@@ -14,53 +11,17 @@ export interface UiHubProcess {
   kill(): void;
 }
 
-const REPO_ROOT = dirname(dirname(import.meta.dirname));
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 60_000;
 
 /**
  * Starts a hub with the UI on `config.dbPath` and resolves once it listens. The child runs as
- * plain JavaScript (esbuild strips the types), as `hub-process.ts` runs its child, so no tsx
- * loader thread shares the hub's process.
+ * plain JavaScript (see `ipc-child.ts`), so no tsx loader thread shares the hub's process.
  */
 export async function startUiHub(config: UiHubConfig): Promise<UiHubProcess> {
-  const code = transformSync(readFileSync(join(import.meta.dirname, 'ui-hub-child.ts'), 'utf8'), {
-    loader: 'ts',
-    format: 'esm',
-    target: 'node20',
-  }).code;
-  const child: ChildProcess = spawn(process.execPath, ['--input-type=module', '--eval', code], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, BENCH_UI_HUB_CONFIG: JSON.stringify(config) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  const { exited, next, kill, child } = startIpcChild('ui-hub-child.ts', 'UI hub process', {
+    BENCH_UI_HUB_CONFIG: JSON.stringify(config),
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (exitCode) => resolve(exitCode)));
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  /** The next message of `type`, or a rejection when the process exits or takes too long. */
-  const next = <T>(type: string, timeoutMs: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const onMessage = (message: { type?: string }) => {
-        if (message?.type !== type) return;
-        done();
-        resolve(message as T);
-      };
-      const timer = setTimeout(() => {
-        done();
-        kill();
-        reject(new Error(`UI hub process sent no ${type} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-      };
-      child.on('message', onMessage);
-      void exited.then((exitCode) => {
-        done();
-        reject(new Error(`UI hub process exited with ${exitCode} before it sent ${type}`));
-      });
-    });
   const ready = await next<{ url: string }>('ready', START_TIMEOUT_MS);
   return {
     url: ready.url,
