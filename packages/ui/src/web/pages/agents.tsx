@@ -13,8 +13,8 @@ import { TraceTable } from './traces.js';
 
 const tokensOf = (g: StatsGroup) => g.tokens.input + g.tokens.output;
 
-/** The columns of a stats table, shared by agents, models and tools. */
-export function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
+/** Calls, failures, success rate and latency of a stats group: the columns agents and tools share. */
+export function callColumns(requestsLabel: string): Column<StatsGroup>[] {
   return [
     {
       key: 'requests',
@@ -58,6 +58,13 @@ export function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
       sort: (g) => g.p99LatencySeconds,
       render: (g) => formatSeconds(g.p99LatencySeconds),
     },
+  ];
+}
+
+/** {@link callColumns} with the tokens and cost: the agents table. */
+function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
+  return [
+    ...callColumns(requestsLabel),
     {
       key: 'tokens',
       label: 'Tokens',

@@ -5,9 +5,10 @@ import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ErrorNote, Loading } from '../components/status.js';
-import { formatCount, formatPercent, formatSeconds } from '../format.js';
+import { formatCount } from '../format.js';
 import { hrefOf, usePlace } from '../router.js';
 import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
+import { callColumns } from './agents.js';
 
 /** `/tools`: calls, failures and latency per tool. */
 export function ToolsPage() {
@@ -26,48 +27,7 @@ export function ToolsPage() {
   const href = (g: StatsGroup) => hrefOf('/traces', { ...keep, tool: g.name });
   const columns: Column<StatsGroup>[] = [
     { key: 'name', label: 'Tool', sort: (g) => g.name, render: (g) => <Link href={href(g)}>{g.name}</Link> },
-    {
-      key: 'requests',
-      label: 'Calls',
-      numeric: true,
-      sort: (g) => g.requests,
-      render: (g) => formatCount(g.requests),
-    },
-    {
-      key: 'failures',
-      label: 'Failures',
-      numeric: true,
-      sort: (g) => g.failures,
-      render: (g) => formatCount(g.failures),
-    },
-    {
-      key: 'success',
-      label: 'Success',
-      numeric: true,
-      sort: (g) => g.successRate,
-      render: (g) => formatPercent(g.successRate),
-    },
-    {
-      key: 'avg',
-      label: 'Avg',
-      numeric: true,
-      sort: (g) => g.avgLatencySeconds,
-      render: (g) => formatSeconds(g.avgLatencySeconds),
-    },
-    {
-      key: 'p95',
-      label: 'p95',
-      numeric: true,
-      sort: (g) => g.p95LatencySeconds,
-      render: (g) => formatSeconds(g.p95LatencySeconds),
-    },
-    {
-      key: 'p99',
-      label: 'p99',
-      numeric: true,
-      sort: (g) => g.p99LatencySeconds,
-      render: (g) => formatSeconds(g.p99LatencySeconds),
-    },
+    ...callColumns('Calls'),
   ];
   return (
     <div class="page">
