@@ -9,7 +9,8 @@
  *
  * Afterwards each cell checks that the hub stored every span it acknowledged.
  *
- * To profile the hub under load: `BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/hub-prof"`.
+ * To profile the hub under load: `BENCH_HUB_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/hub-prof"`,
+ * with `BENCH_HUB_INGEST_CELL=protobuf:512:16` to run one cell only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +46,27 @@ interface Plan {
   readonly templates: number;
 }
 
+/**
+ * `BENCH_HUB_INGEST_CELL=protobuf:512:16` runs that one cell (encoding, spans per request,
+ * connections) with the full plan's timing, for profiling with `BENCH_HUB_NODE_ARGS`.
+ */
+function singleCell(): Pick<Plan, 'batchSizes' | 'encodings' | 'connections'> | undefined {
+  const spec = process.env.BENCH_HUB_INGEST_CELL;
+  if (spec === undefined || spec === '') return undefined;
+  const [encoding, batch, connections] = spec.split(':');
+  if ((encoding !== 'protobuf' && encoding !== 'json') || !Number(batch) || !Number(connections)) {
+    throw new Error(`BENCH_HUB_INGEST_CELL must look like protobuf:512:16, got "${spec}"`);
+  }
+  return { encodings: [encoding], batchSizes: [Number(batch)], connections: [Number(connections)] };
+}
+
 function planFor(quick: boolean): Plan {
+  const plan = basePlan(quick);
+  const cell = singleCell();
+  return cell === undefined ? plan : { ...plan, ...cell };
+}
+
+function basePlan(quick: boolean): Plan {
   return quick
     ? {
         batchSizes: [512],
