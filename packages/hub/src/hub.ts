@@ -370,7 +370,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     invalidRecords: () => metrics.rejected.invalid ?? 0,
     prices,
   });
-  registerApiRoutes(app, { store, status, report });
+  registerApiRoutes(app, { store, status, report, prices });
   if (options.ui !== undefined) registerUi(app, options.ui);
 
   let grpc: GrpcReceiver | undefined;

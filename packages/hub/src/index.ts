@@ -4,6 +4,7 @@ export type {
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,
+  ModelPrice,
   ReportResponse,
   ServicesResponse,
   StatsResponse,

@@ -1,3 +1,4 @@
+import type { PriceCatalog } from '@agentlens/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '../receiver/hub-error.js';
 import type { Store } from '../store/store.js';
@@ -11,6 +12,7 @@ import type {
   TraceResponse,
   TracesResponse,
 } from './api-types.js';
+import { modelPrices, modelsOfSpans } from './model-prices.js';
 import {
   parseLogsQuery,
   parseReportQuery,
@@ -28,6 +30,8 @@ export interface ApiRouteOptions {
   readonly status: () => Promise<HubStatusResponse>;
   /** Builds `GET /api/report`. */
   readonly report: ReportBuilder;
+  /** The catalog the hub prices spans with, for the price entries behind the figures. */
+  readonly prices: PriceCatalog;
   /** The clock windows are measured against; `Date.now` unless a test fixes it. */
   readonly now?: () => number;
 }
@@ -49,7 +53,7 @@ async function asked<T>(answer: Promise<T>): Promise<T> {
  * failure is `{ "error": { "code", "message" } }` with its status (the hub's error handler).
  */
 export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions): void {
-  const { store, status } = options;
+  const { store, status, prices } = options;
   const now = options.now ?? Date.now;
   const query = (request: FastifyRequest) => request.query as Query;
 
@@ -71,13 +75,16 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions
       const traceId = parseTraceId(request.params.traceId);
       const trace = await asked(store.getTrace(traceId));
       if (trace === null) throw new HubError(404, 'not_found', `no trace ${traceId}`);
-      return trace;
+      return { ...trace, prices: modelPrices(prices, modelsOfSpans(trace.spans), now()) };
     },
   );
 
   app.get<{ Params: { kind: string } }>('/api/stats/:kind', async (request): Promise<StatsResponse> => {
     const { kind, window, filter } = parseStatsQuery(request.params.kind, query(request), now());
-    return { kind, window, groups: await asked(store.stats(kind, window, filter)) };
+    const groups = await asked(store.stats(kind, window, filter));
+    if (kind !== 'models') return { kind, window, groups };
+    const models = groups.map((group) => ({ provider: group.provider, model: group.name }));
+    return { kind, window, groups, prices: modelPrices(prices, models, window.toMs) };
   });
 
   app.get(

@@ -3,7 +3,7 @@
  * has one description. Type-only imports: this module must stay free of Node built-ins (the
  * client bundles it for the browser).
  */
-import type { LogRecord, Report } from '@agentlens/core';
+import type { LogRecord, PriceProvenance, Report } from '@agentlens/core';
 import type {
   OverviewStats,
   ServiceSummary,
@@ -28,8 +28,28 @@ export interface ServicesResponse {
 /** `GET /api/traces`: a page of the trace list. */
 export type TracesResponse = TracePage;
 
-/** `GET /api/traces/{traceId}`: the span tree's spans with every attribute, event and link, and the logs. */
-export type TraceResponse = TraceDetail;
+/**
+ * The price entry the hub's catalog holds for a model as spans report it: what the hub prices
+ * spans with that carry no cost of their own (their `costSource` is then the entry's dataset).
+ */
+export interface ModelPrice {
+  /** The provider as spans report it (`gen_ai.provider.name`); null when they name none. */
+  readonly provider: string | null;
+  /** The model id as spans report it (the response model, else the request model). */
+  readonly model: string;
+  /** The matched entry, with its dataset and the dataset's date; null when there is no price. */
+  readonly entry: PriceProvenance | null;
+  /** Why the model has no price; null when it has an entry. */
+  readonly unpricedReason: string | null;
+}
+
+/**
+ * `GET /api/traces/{traceId}`: the span tree's spans with every attribute, event and link, the
+ * logs, and the hub's price entry for each model of its model calls.
+ */
+export interface TraceResponse extends TraceDetail {
+  readonly prices: ModelPrice[];
+}
 
 /** `GET /api/stats/{kind}`: figures per group over a window. */
 export interface StatsResponse<K extends StatsKind = StatsKind> {
@@ -38,6 +58,8 @@ export interface StatsResponse<K extends StatsKind = StatsKind> {
   readonly window: TimeWindow;
   /** `overview`: exactly one group, an {@link OverviewStats}. */
   readonly groups: K extends 'overview' ? [OverviewStats] : StatsGroup[];
+  /** `models` only: the hub's price entry for each group's model (see {@link ModelPrice}). */
+  readonly prices?: ModelPrice[];
 }
 
 /** `GET /api/timeseries`. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GENAI_PRICES_DATASET, GENAI_PRICES_DATE } from '@agentlens/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubApiError, HubClient } from '../client/index.js';
 import { createHub, type Hub } from '../hub.js';
@@ -89,7 +90,25 @@ describe('query API through the typed client', () => {
   it('returns a trace with every span, attribute, event and link, and its logs', async () => {
     const traceId = SPANS[0]?.traceId as string;
     const trace = await client.getTrace(traceId);
-    expect(trace).toEqual(await hub.store.getTrace(traceId));
+    const { prices, ...detail } = trace ?? { prices: [] };
+    expect(detail).toEqual(await hub.store.getTrace(traceId));
+    // The price entry behind each model of its model calls, from the hub's catalog.
+    const models = new Set(
+      trace?.spans.filter((s) => s.inputTokens !== null).map((s) => s.responseModel ?? s.requestModel),
+    );
+    expect(new Set(prices.map((p) => p.model))).toEqual(models);
+    expect(prices.find((p) => p.model === 'gpt-4o-2024-08-06')).toEqual({
+      provider: 'openai',
+      model: 'gpt-4o-2024-08-06',
+      entry: {
+        source: 'genai-prices',
+        provider: 'openai',
+        model: 'gpt-4o',
+        dataset: GENAI_PRICES_DATASET,
+        datasetDate: GENAI_PRICES_DATE,
+      },
+      unpricedReason: null,
+    });
     expect(trace?.spans.length).toBe(SPANS.filter((s) => s.traceId === traceId).length);
     expect(trace?.logs.length).toBeGreaterThan(0);
     expect(await client.getTrace(traceId.toUpperCase())).toEqual(trace);
@@ -104,6 +123,15 @@ describe('query API through the typed client', () => {
       expect(answer.window).toEqual(window);
       expect(answer.groups).toEqual(await hub.store.stats(kind, window));
     }
+    const models = await client.stats('models', WINDOW);
+    expect(models.prices?.map((p) => `${p.provider}/${p.model}`)).toEqual(
+      models.groups.map((g) => `${g.provider}/${g.name}`),
+    );
+    expect(models.prices?.find((p) => p.model === 'claude-sonnet-4')?.entry).toMatchObject({
+      provider: 'anthropic',
+      datasetDate: GENAI_PRICES_DATE,
+    });
+    expect((await client.stats('agents', WINDOW)).prices).toBeUndefined();
     const support = await client.stats('agents', { ...WINDOW, service: 'support' });
     expect(support.groups).toEqual(await hub.store.stats('agents', window, { service: 'support' }));
     expect(support.groups.length).toBeGreaterThan(0);

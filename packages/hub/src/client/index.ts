@@ -3,6 +3,7 @@ export type {
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,
+  ModelPrice,
   ReportResponse,
   ServicesResponse,
   StatsResponse,
