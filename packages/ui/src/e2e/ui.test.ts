@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NO_GENAI_COLUMNS, type SpanRecord } from '@agentlens/core';
+import { GENAI_PRICES_DATASET, GENAI_PRICES_DATE, NO_GENAI_COLUMNS, type SpanRecord } from '@agentlens/core';
 import { createHub, type Hub, type HubOptions } from '@agentlens/hub';
 import type { HubStatusResponse, ReportResponse, StatsResponse, TracesResponse } from '@agentlens/hub/client';
 import { createAgentlens } from '@agentlens/sdk';
@@ -45,7 +45,8 @@ async function hubWithUi(options: Omit<HubOptions, 'ui' | 'port'>): Promise<Serv
 /**
  * Known data, sent the way an app sends it: three ChatAgent runs (the third fails), each with a
  * model call of 1 000 input and 200 output tokens costing $0.01 and a captured conversation; one
- * CodeAgent run whose tool call fails while the run succeeds; a log line inside each ChatAgent run.
+ * CodeAgent run whose tool call fails while the run succeeds; a log line inside each ChatAgent run;
+ * one gpt-4o call from another SDK that the hub prices.
  */
 async function sendKnownData(hub: Hub): Promise<void> {
   const agentlens = createAgentlens({
@@ -81,6 +82,56 @@ async function sendKnownData(hub: Hub): Promise<void> {
     }
   });
   await agentlens.shutdown();
+  await sendOtherSdkModelCall(hub);
+}
+
+const HUB_PRICED_TRACE = 'c'.repeat(32);
+
+/**
+ * One model call from another OpenTelemetry SDK (OTLP/JSON, GenAI attributes, tokens but no
+ * cost), which the hub prices itself with its catalog.
+ */
+async function sendOtherSdkModelCall(hub: Hub): Promise<void> {
+  const endNs = BigInt(Date.now() - 30_000) * 1_000_000n;
+  const attribute = (key: string, value: string | number) => ({
+    key,
+    value: typeof value === 'string' ? { stringValue: value } : { intValue: String(value) },
+  });
+  const body = {
+    resourceSpans: [
+      {
+        resource: { attributes: [attribute('service.name', 'python-app')] },
+        scopeSpans: [
+          {
+            scope: { name: 'opentelemetry.instrumentation.openai' },
+            spans: [
+              {
+                traceId: HUB_PRICED_TRACE,
+                spanId: 'c'.repeat(16),
+                name: 'chat gpt-4o',
+                kind: 3,
+                startTimeUnixNano: String(endNs - 1_500_000_000n),
+                endTimeUnixNano: String(endNs),
+                attributes: [
+                  attribute('gen_ai.operation.name', 'chat'),
+                  attribute('gen_ai.provider.name', 'openai'),
+                  attribute('gen_ai.request.model', 'gpt-4o'),
+                  attribute('gen_ai.usage.input_tokens', 2000),
+                  attribute('gen_ai.usage.output_tokens', 500),
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const answer = await fetch(`${hub.url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!answer.ok) throw new Error(`OTLP/JSON export: ${answer.status} ${await answer.text()}`);
 }
 
 const BIG_TRACE = 'b'.repeat(32);
@@ -188,7 +239,8 @@ describeWithTool(
         formatTokens(overview.tokens.input + overview.tokens.output),
       );
       expect(await page.getByTestId('overview-cost').textContent()).toBe(formatUsd(overview.costUsd));
-      expect(await page.getByTestId('overview-cost').textContent()).toBe('$0.03');
+      // Three ChatAgent calls at $0.01 each and the hub-priced gpt-4o call (2 000 in, 500 out).
+      expect(await page.getByTestId('overview-cost').textContent()).toBe('$0.04');
       // The status and the budget are the report's when the hub has `/api/report`.
       const { health } = await api<ReportResponse>(full, '/api/report?window=1h');
       expect(await page.getByTestId('overview-status').textContent()).toBe(health.status);
@@ -216,7 +268,10 @@ describeWithTool(
     it('narrows the trace list by agent and by error, with every filter in the URL', async () => {
       const page = await open('/traces');
       const rows = page.locator('table[aria-label="Traces"] tbody tr');
-      await expect.poll(() => rows.count()).toBe(4);
+      const all = (await api<TracesResponse>(full, '/api/traces?window=1h')).traces.length;
+      // Four agent runs and the other SDK's model call.
+      expect(all).toBe(5);
+      await expect.poll(() => rows.count()).toBe(all);
 
       await page.getByLabel('Agent').fill('CodeAgent');
       await page.getByLabel('Agent').press('Enter');
@@ -227,7 +282,7 @@ describeWithTool(
       expect(await rows.first().textContent()).toContain('invoke_agent CodeAgent');
 
       await page.getByRole('button', { name: 'Clear filters' }).click();
-      await expect.poll(() => rows.count()).toBe(4);
+      await expect.poll(() => rows.count()).toBe(all);
       await page.getByLabel('Status').selectOption('error');
       await expect.poll(() => page.url()).toContain('status=error');
       const failed = await api<TracesResponse>(full, '/api/traces?window=1h&status=error');
@@ -236,7 +291,7 @@ describeWithTool(
 
       // Back goes to the list before the status filter.
       await page.goBack();
-      await expect.poll(() => rows.count()).toBe(4);
+      await expect.poll(() => rows.count()).toBe(all);
       await page.goForward();
       await expect.poll(() => rows.count()).toBe(2);
 
@@ -293,6 +348,42 @@ describeWithTool(
         .poll(() => again.getByTestId('span-panel').locator('.span-title').textContent())
         .toBe('invoke_agent ChatAgent');
       await again.close();
+      await page.close();
+    });
+
+    it('names the price entry and dataset date behind each cost', async () => {
+      const models = await api<StatsResponse<'models'>>(full, '/api/stats/models?window=1h');
+      const gpt4o = models.groups.find((g) => g.name === 'gpt-4o');
+      expect(gpt4o?.costUsd).toBeGreaterThan(0);
+      const page = await open('/models');
+      const row = page
+        .locator('table[aria-label="Models"] tbody tr')
+        .filter({ has: page.getByRole('link', { name: 'gpt-4o', exact: true }) });
+      await expect.poll(() => row.count()).toBe(1);
+      const rowText = await row.textContent();
+      expect(rowText).toContain(formatUsd(gpt4o?.costUsd ?? -1));
+      expect(rowText).toContain(`openai/gpt-4odata of ${GENAI_PRICES_DATE}`);
+      expect(await page.getByTestId('price-dataset').textContent()).toContain(
+        `${GENAI_PRICES_DATASET}, data of ${GENAI_PRICES_DATE}`,
+      );
+
+      // A call the hub priced: its entry, dataset and date in the span panel.
+      const trace = await open(`/traces/${HUB_PRICED_TRACE}`);
+      await trace.locator('.wf-row', { hasText: 'chat gpt-4o' }).click();
+      const panel = trace.getByTestId('span-panel');
+      await expect
+        .poll(() => panel.getByTestId('span-price').textContent())
+        .toBe(`openai/gpt-4o · ${GENAI_PRICES_DATASET} · data of ${GENAI_PRICES_DATE}`);
+      expect(await panel.getByTestId('span-cost').textContent()).toBe(formatUsd(gpt4o?.costUsd ?? -1));
+
+      // A cost the app set itself says so.
+      const chat = await api<TracesResponse>(full, '/api/traces?window=1h&agent=ChatAgent&status=ok');
+      await trace.goto(`${full.url}/traces/${chat.traces[0]?.traceId}`);
+      await trace.locator('.wf-row', { hasText: 'chat gpt-4o-mini' }).click();
+      await expect
+        .poll(() => trace.getByTestId('span-panel').getByTestId('span-price').textContent())
+        .toBe('cost reported by the span itself');
+      await trace.close();
       await page.close();
     });
 

@@ -10,6 +10,13 @@ export interface Column<Row> {
   readonly sort?: (row: Row) => number | string;
   readonly render: (row: Row) => ComponentChildren;
   readonly numeric?: boolean;
+  /** Keeps the cell on one line (names and ids that must not break). */
+  readonly nowrap?: boolean;
+}
+
+function cellClass(column: Column<unknown>): string | undefined {
+  const classes = [column.numeric ? 'num' : '', column.nowrap ? 'nowrap' : ''].filter((c) => c !== '');
+  return classes.length === 0 ? undefined : classes.join(' ');
 }
 
 export interface DataTableProps<Row> {
@@ -68,52 +75,55 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   };
 
   return (
-    <table class="data-table" aria-label={label}>
-      <thead>
-        <tr>
-          {columns.map((column) => {
-            const active = sortColumn?.key === column.key;
-            const next = active && !descending ? `-${column.key}` : active ? column.key : `-${column.key}`;
-            return (
-              <th
-                key={column.key}
-                class={column.numeric ? 'num' : undefined}
-                aria-sort={active ? (descending ? 'descending' : 'ascending') : undefined}
-                scope="col"
-              >
-                {column.sort ? (
-                  <button type="button" class="sort" onClick={() => setQuery({ [sortParam]: next }, true)}>
-                    {column.label}
-                    <span aria-hidden="true">{active ? (descending ? ' ▾' : ' ▴') : ''}</span>
-                  </button>
-                ) : (
-                  column.label
-                )}
-              </th>
-            );
-          })}
-        </tr>
-      </thead>
-      <tbody ref={body}>
-        {sorted.map((row, index) => (
-          <tr
-            key={rowKey(row)}
-            tabIndex={index === 0 ? 0 : -1}
-            class={rowHref ? 'clickable' : undefined}
-            onKeyDown={(event) => onKeyDown(event, index, row)}
-            onClick={(event) => {
-              if (!rowHref || (event.target as HTMLElement).closest('a, button')) return;
-              navigate(rowHref(row));
-            }}
-          >
-            {columns.map((column) => (
-              <td key={column.key} class={column.numeric ? 'num' : undefined}>
-                {column.render(row)}
-              </td>
-            ))}
+    // Scrolls sideways in a narrow window instead of pushing the page wider.
+    <div class="table-scroll">
+      <table class="data-table" aria-label={label}>
+        <thead>
+          <tr>
+            {columns.map((column) => {
+              const active = sortColumn?.key === column.key;
+              const next = active && !descending ? `-${column.key}` : active ? column.key : `-${column.key}`;
+              return (
+                <th
+                  key={column.key}
+                  class={column.numeric ? 'num' : undefined}
+                  aria-sort={active ? (descending ? 'descending' : 'ascending') : undefined}
+                  scope="col"
+                >
+                  {column.sort ? (
+                    <button type="button" class="sort" onClick={() => setQuery({ [sortParam]: next }, true)}>
+                      {column.label}
+                      <span aria-hidden="true">{active ? (descending ? ' ▾' : ' ▴') : ''}</span>
+                    </button>
+                  ) : (
+                    column.label
+                  )}
+                </th>
+              );
+            })}
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody ref={body}>
+          {sorted.map((row, index) => (
+            <tr
+              key={rowKey(row)}
+              tabIndex={index === 0 ? 0 : -1}
+              class={rowHref ? 'clickable' : undefined}
+              onKeyDown={(event) => onKeyDown(event, index, row)}
+              onClick={(event) => {
+                if (!rowHref || (event.target as HTMLElement).closest('a, button')) return;
+                navigate(rowHref(row));
+              }}
+            >
+              {columns.map((column) => (
+                <td key={column.key} class={cellClass(column as Column<unknown>)}>
+                  {column.render(row)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

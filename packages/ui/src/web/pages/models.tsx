@@ -6,6 +6,7 @@ import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ErrorNote, Loading } from '../components/status.js';
 import { formatCount, formatPercent, formatSeconds, formatUsd, plural } from '../format.js';
+import { findModelPrice, labelOfModelPrice, priceLabelText } from '../price.js';
 import { hrefOf, usePlace } from '../router.js';
 import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
 
@@ -22,15 +23,29 @@ export function ModelsPage() {
       hub.timeseries({ ...window, measure: 'cost', step, groupBy: 'model' }),
       hub.timeseries({ ...window, measure: 'tokens', step, groupBy: 'model' }),
     ]);
-    return { groups: stats.groups, cost: cost.series, tokens: tokens.series };
+    return { groups: stats.groups, prices: stats.prices, cost: cost.series, tokens: tokens.series };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const total = data.groups.reduce((sum, g) => sum + g.costUsd, 0);
   const unpriced = data.groups.reduce((sum, g) => sum + g.unpricedCalls, 0);
+  const priceOf = (g: StatsGroup) => {
+    const price = findModelPrice(data.prices, g.provider, g.name);
+    return price === undefined ? null : labelOfModelPrice(price);
+  };
+  const datasets = [
+    ...new Set(
+      (data.prices ?? []).flatMap((p) =>
+        p.entry === null || p.entry.source === 'override'
+          ? []
+          : [`${p.entry.dataset}${p.entry.datasetDate === null ? '' : `, data of ${p.entry.datasetDate}`}`],
+      ),
+    ),
+  ];
   const columns: Column<StatsGroup>[] = [
     {
       key: 'name',
       label: 'Model',
+      nowrap: true,
       sort: (g) => g.name,
       render: (g) => <Link href={hrefOf('/traces', { ...keep, model: g.name })}>{g.name}</Link>,
     },
@@ -58,14 +73,14 @@ export function ModelsPage() {
     },
     {
       key: 'input',
-      label: 'Input tokens',
+      label: 'Input',
       numeric: true,
       sort: (g) => g.tokens.input,
       render: (g) => formatCount(g.tokens.input),
     },
     {
       key: 'output',
-      label: 'Output tokens',
+      label: 'Output',
       numeric: true,
       sort: (g) => g.tokens.output,
       render: (g) => formatCount(g.tokens.output),
@@ -93,10 +108,35 @@ export function ModelsPage() {
     },
     {
       key: 'unpriced',
-      label: 'Unpriced calls',
+      label: 'Unpriced',
       numeric: true,
       sort: (g) => g.unpricedCalls,
       render: (g) => (g.unpricedCalls > 0 ? <span class="warn">{formatCount(g.unpricedCalls)}</span> : '0'),
+    },
+    {
+      key: 'price',
+      label: 'Price entry',
+      nowrap: true,
+      sort: (g) => priceOf(g)?.entry ?? '',
+      render: (g) => {
+        const price = priceOf(g);
+        if (price === null) return '–';
+        if (price.entry === null) {
+          return (
+            <span class="warn" title={price.note ?? undefined}>
+              no price
+            </span>
+          );
+        }
+        return (
+          <span title={priceLabelText(price)}>
+            {price.entry}
+            <span class="muted cell-note">
+              {price.override ? 'override' : `data of ${price.datasetDate ?? 'unknown date'}`}
+            </span>
+          </span>
+        );
+      },
     },
   ];
   return (
@@ -115,6 +155,12 @@ export function ModelsPage() {
               <span class="warn">
                 {' '}
                 · {plural(unpriced, 'call')} of models with no known price not included
+              </span>
+            )}
+            {datasets.length > 0 && (
+              <span class="muted" data-testid="price-dataset">
+                {' '}
+                · prices: {datasets.join('; ')}
               </span>
             )}
           </p>

@@ -1,4 +1,4 @@
-import type { TraceDetail } from '@agentlens/hub/client';
+import type { ModelPrice, TraceDetail } from '@agentlens/hub/client';
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useQuery } from '../api.js';
@@ -6,6 +6,7 @@ import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { ErrorNote, Loading, StatusBadge } from '../components/status.js';
 import { formatCount, formatDurationMs, formatTime, formatUsd, nanosToMs } from '../format.js';
+import { priceLabelText, spanPriceLabel } from '../price.js';
 import { hrefOf, setQuery, usePlace } from '../router.js';
 import { rangeParams } from '../time-range.js';
 
@@ -86,17 +87,27 @@ export function TracePage({ traceId }: { readonly traceId: string }) {
         </Nothing>
       </div>
     );
-  return <TraceView spans={data.spans} logs={data.logs} traceId={traceId} selectedId={query.get('span')} />;
+  return (
+    <TraceView
+      spans={data.spans}
+      logs={data.logs}
+      prices={data.prices}
+      traceId={traceId}
+      selectedId={query.get('span')}
+    />
+  );
 }
 
 function TraceView({
   spans,
   logs,
+  prices,
   traceId,
   selectedId,
 }: {
   readonly spans: SpanRecord[];
   readonly logs: LogRecord[];
+  readonly prices: readonly ModelPrice[] | undefined;
   readonly traceId: string;
   readonly selectedId: string | null;
 }) {
@@ -268,7 +279,7 @@ function TraceView({
             </div>
           </div>
         </section>
-        {selected && <SpanPanel span={selected} logs={logs} />}
+        {selected && <SpanPanel span={selected} logs={logs} prices={prices} />}
       </div>
       <section class="panel">
         <h2>Logs of this trace</h2>
@@ -359,7 +370,16 @@ function Conversation({ span }: { readonly span: SpanRecord }) {
   );
 }
 
-function SpanPanel({ span, logs }: { readonly span: SpanRecord; readonly logs: LogRecord[] }) {
+function SpanPanel({
+  span,
+  logs,
+  prices,
+}: {
+  readonly span: SpanRecord;
+  readonly logs: LogRecord[];
+  readonly prices: readonly ModelPrice[] | undefined;
+}) {
+  const price = spanPriceLabel(span, prices);
   const exceptions = span.events.filter((e) => e.name === 'exception');
   const others = span.events.filter((e) => e.name !== 'exception');
   const isModel = span.category === 'model' || span.inputTokens !== null || span.costUsd !== null;
@@ -414,11 +434,15 @@ function SpanPanel({ span, logs }: { readonly span: SpanRecord; readonly logs: L
               <span data-testid="span-cost">
                 {span.unpriced ? 'unknown (no price for this model)' : formatUsd(span.costUsd ?? 0)}
               </span>
-              {span.costSource && <span class="muted"> · {span.costSource}</span>}
               {span.aggregatesChildren && (
                 <span class="muted"> · sum of its children, not counted twice</span>
               )}
             </Field>
+            {price && (
+              <Field label="Price entry">
+                <span data-testid="span-price">{priceLabelText(price)}</span>
+              </Field>
+            )}
           </dl>
         </section>
       )}
