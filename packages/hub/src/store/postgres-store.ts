@@ -557,7 +557,7 @@ function statements(schema: string) {
         RETURNING ${logBytes} AS b
       )
       INSERT INTO ${s}.usage AS u (shard, bytes) SELECT ${USAGE_SHARD_SQL}, sum(b) FROM inserted ${usageUpsert}`,
-    traceSpans: `SELECT ${SPAN_ROW_COLUMNS} FROM ${s}.spans WHERE trace_id = $1 ORDER BY start_ns, span_id`,
+    traceSpans: `SELECT ${SPAN_ROW_COLUMNS} FROM ${s}.spans WHERE trace_id = $1 ORDER BY spans.start_ns, spans.span_id`,
     /**
      * The batch's agent spans ($1 trace ids, $2 agents, $3 latest ends; one per run) close the open
      * runs they end, and restart the earliest start of those they end only in part.
@@ -1314,7 +1314,7 @@ export class PostgresStore implements Store {
     const canonical = id.toString('hex');
     const logRows = await this.#pool.query<LogRow>(
       `SELECT ${this.#sql.logColumns} FROM ${quoteIdentifier(this.schema)}.logs WHERE trace_id = $1
-       ORDER BY time_ns, id`,
+       ORDER BY logs.time_ns, logs.id`,
       [id],
     );
     await this.#loadInterned(rows.flatMap((r) => [r.resource_id, r.scope_id]));
@@ -1506,7 +1506,7 @@ export class PostgresStore implements Store {
     params.push(query.limit);
     const { rows } = await this.#pool.query<SpanRow & { trace_id: Buffer }>(
       `SELECT trace_id, ${SPAN_ROW_COLUMNS} FROM ${s}.spans WHERE ${where.join(' AND ')}
-       ORDER BY end_ns DESC, trace_id DESC, span_id DESC LIMIT $${params.length}`,
+       ORDER BY spans.end_ns DESC, spans.trace_id DESC, spans.span_id DESC LIMIT $${params.length}`,
       params,
     );
     await this.#loadInterned(rows.flatMap((r) => [r.resource_id, r.scope_id]));
@@ -1559,7 +1559,7 @@ export class PostgresStore implements Store {
     }
     const sql = `SELECT ${this.#sql.logColumns} FROM ${quoteIdentifier(this.schema)}.logs
       ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-      ORDER BY time_ns DESC, id DESC LIMIT ${param(limit)}`;
+      ORDER BY logs.time_ns DESC, logs.id DESC LIMIT ${param(limit)}`;
     const { rows } = await this.#pool.query<LogRow>(sql, params);
     return this.#logsFromRows(rows);
   }

@@ -640,12 +640,12 @@ export class SqliteStore implements Store {
     const id = Buffer.from(traceId, 'hex');
     if (id.length !== TRACE_ID_BYTES || traceId.length !== TRACE_ID_BYTES * 2) return null;
     const rows = this.#statement(
-      `SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY start_ns, span_id`,
+      `SELECT ${SPAN_COLUMNS} FROM spans WHERE trace_id = ? ORDER BY spans.start_ns, spans.span_id`,
     ).all(id) as SpanRow[];
     if (rows.length === 0) return null;
     const canonical = id.toString('hex');
     const logRows = this.#statement(
-      `SELECT ${LOG_COLUMNS} FROM logs WHERE trace_id = ? ORDER BY time_ns, id`,
+      `SELECT ${LOG_COLUMNS} FROM logs WHERE trace_id = ? ORDER BY logs.time_ns, logs.id`,
     ).all(id) as LogRow[];
     return {
       traceId: canonical,
@@ -758,11 +758,11 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * A series with steps shorter than an hour: every step comes from the minute tier alone, so SQL
-   * groups each point (step, key) into one row, computing only the measure asked for (a p95 in
-   * place), and hands back one row per point.
+   * A series as SQL-grouped points (step, key), computing only the measure asked for, one row per
+   * point and tier segment: sums from both tiers add up in `timeseriesFromPoints`; a p95 comes here
+   * only for steps shorter than an hour, which read the minute tier alone (`rollupSegments`).
    */
-  #minuteSeriesPoints(
+  #seriesPoints(
     window: TimeWindow,
     measure: TimeseriesMeasure,
     groupBy: TimeseriesGroupBy | null,
@@ -780,11 +780,12 @@ export class SqliteStore implements Store {
       cost: 'sum(cost_usd)',
     }[measure];
     // Only the three columns a point needs: building wider rows was most of the query's time.
-    const sql = `SELECT minute - minute % ${stepMinutes} AS minute, ${key} AS key, ${value} AS value
-      FROM rollups WHERE ${needs.where} AND minute >= ? AND minute < ? GROUP BY 1, 2`;
+    const sql = (table: string) => `SELECT minute - minute % ${stepMinutes} AS minute, ${key} AS key,
+      ${value} AS value FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ? GROUP BY 1, 2`;
     const points: SeriesPoint[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
-      for (const point of this.#statement(sql).all(segment.fromMinute, segment.toMinute) as SeriesPoint[]) {
+      const statement = this.#statement(sql(segment.tier === 'hour' ? 'rollups_hourly' : 'rollups'));
+      for (const point of statement.all(segment.fromMinute, segment.toMinute) as SeriesPoint[]) {
         points.push(point);
       }
     }
@@ -838,7 +839,7 @@ export class SqliteStore implements Store {
     }
     const rows = this.#statement(
       `SELECT ${SPAN_COLUMNS} FROM spans WHERE ${where.join(' AND ')}
-       ORDER BY end_ns DESC, trace_id DESC, span_id DESC LIMIT ?`,
+       ORDER BY spans.end_ns DESC, spans.trace_id DESC, spans.span_id DESC LIMIT ?`,
     ).all(...params, query.limit) as (SpanRow & { trace_id: Buffer })[];
     return rows.map((row) => spanFromRow(row, row.trace_id.toString('hex'), this.#interned));
   }
@@ -856,8 +857,9 @@ export class SqliteStore implements Store {
     if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
-    if (stepMs < HOUR_MINUTES * MINUTE_MS) {
-      const points = this.#minuteSeriesPoints(window, measure, groupBy, stepMs);
+    // Sums add up across tiers, so only a p95 over whole-hour steps needs the rows' histograms.
+    if (measure !== 'p95' || stepMs < HOUR_MINUTES * MINUTE_MS) {
+      const points = this.#seriesPoints(window, measure, groupBy, stepMs);
       return { measure, stepMs, series: timeseriesFromPoints(stepMs, groupBy, window, points) };
     }
     const rows = this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
@@ -896,7 +898,7 @@ export class SqliteStore implements Store {
       params.push(msToNanos(filter.toMs));
     }
     const sql = `SELECT ${LOG_COLUMNS} FROM logs ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-      ORDER BY time_ns DESC, id DESC LIMIT ?`;
+      ORDER BY logs.time_ns DESC, logs.id DESC LIMIT ?`;
     const rows = this.#statement(sql).all(...params, limit) as LogRow[];
     return rows.map((row) => logFromRow(row, this.#interned));
   }
@@ -976,11 +978,11 @@ export class SqliteStore implements Store {
         const rows = (
           beforeNs === null
             ? this.#statement(
-                'SELECT trace_id, CAST(listed_ns AS TEXT) AS listed_ns FROM traces ORDER BY listed_ns, trace_id LIMIT ?',
+                'SELECT trace_id, CAST(listed_ns AS TEXT) AS listed_ns FROM traces ORDER BY traces.listed_ns, trace_id LIMIT ?',
               ).all(limit)
             : this.#statement(
                 `SELECT trace_id, CAST(listed_ns AS TEXT) AS listed_ns FROM traces WHERE listed_ns < ?
-                 ORDER BY listed_ns, trace_id LIMIT ?`,
+                 ORDER BY traces.listed_ns, trace_id LIMIT ?`,
               ).all(beforeNs, limit)
         ) as { trace_id: Buffer; listed_ns: string }[];
         const deleteSpans = this.#statement('DELETE FROM spans WHERE trace_id = ?');
