@@ -169,6 +169,38 @@ function bigTrace(): SpanRecord[] {
   return spans;
 }
 
+/**
+ * A BusyAgent run still going: its model call ended 40 s ago inside the run (it names the agent and
+ * has the run's span as parent), and the run's own span has not arrived.
+ */
+function busyAgentCall(): SpanRecord {
+  const endNs = BigInt(Date.now() - 40_000) * 1_000_000n;
+  return {
+    ...NO_GENAI_COLUMNS,
+    traceId: 'd'.repeat(32),
+    spanId: 'd'.repeat(16),
+    parentSpanId: 'e'.repeat(16),
+    service: 'busy-service',
+    name: 'chat gpt-4o-mini',
+    kind: 3,
+    startTimeUnixNano: String(endNs - 5_000_000_000n),
+    endTimeUnixNano: String(endNs),
+    durationMs: 5_000,
+    statusCode: 0,
+    statusMessage: null,
+    category: 'model',
+    operation: 'chat',
+    agentName: 'BusyAgent',
+    provider: 'openai',
+    requestModel: 'gpt-4o-mini',
+    attributes: { 'gen_ai.agent.name': 'BusyAgent' },
+    resource: { 'service.name': 'busy-service' },
+    scope: { name: 'e2e', version: '' },
+    events: [],
+    links: [],
+  };
+}
+
 async function api<T>(served: Served, path: string): Promise<T> {
   const answer = await fetch(`${served.hub.url}${path}`);
   if (!answer.ok) throw new Error(`${path}: ${answer.status} ${await answer.text()}`);
@@ -200,7 +232,7 @@ describeWithTool(
         hubWithUi({ dbPath: join(dir, 'big.db') }),
       ]);
       await sendKnownData(full.hub);
-      await big.hub.store.writeSpans(bigTrace());
+      await big.hub.store.writeSpans([...bigTrace(), busyAgentCall()]);
       browser = await chromium.launch({
         executablePath: CHROMIUM as string,
         // Root in CI has no user namespace for Chromium's sandbox.
@@ -384,6 +416,29 @@ describeWithTool(
         .poll(() => trace.getByTestId('span-panel').getByTestId('span-price').textContent())
         .toBe('cost reported by the span itself');
       await trace.close();
+      await page.close();
+    });
+
+    it('counts the runs in flight on the agents page and marks a stuck one', async () => {
+      const report = await api<ReportResponse>(big, '/api/report?window=1h');
+      const busy = report.agents.find((a) => a.name === 'BusyAgent');
+      expect(busy).toMatchObject({ requests: 0, inFlight: 1 });
+      expect(busy?.oldestInFlightSeconds).toBeGreaterThanOrEqual(40);
+      const page = await open('/agents', big);
+      const row = page
+        .locator('table[aria-label="Agents"] tbody tr')
+        .filter({ has: page.getByRole('link', { name: 'BusyAgent', exact: true }) });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.locator('td').last().textContent()).toBe('1 · stuck');
+
+      // Finished runs show none in flight.
+      const full1h = await open('/agents');
+      const chat = full1h
+        .locator('table[aria-label="Agents"] tbody tr')
+        .filter({ has: full1h.getByRole('link', { name: 'ChatAgent', exact: true }) });
+      await expect.poll(() => chat.count()).toBe(1);
+      expect(await chat.locator('td').last().textContent()).toBe('0');
+      await full1h.close();
       await page.close();
     });
 

@@ -1,3 +1,4 @@
+import { isStuck } from '@agentlens/core';
 import type { StatsGroup } from '@agentlens/hub/client';
 import { useQuery } from '../api.js';
 import { Chart } from '../components/chart.js';
@@ -82,18 +83,43 @@ function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
   ];
 }
 
-/** `/agents`: every agent with runs in the range, sortable. */
+/** The figures of an agent with no finished run in the range. */
+function noRunsYet(name: string): StatsGroup {
+  return {
+    name,
+    provider: null,
+    requests: 0,
+    failures: 0,
+    successRate: 1,
+    avgLatencySeconds: 0,
+    p50LatencySeconds: 0,
+    p95LatencySeconds: 0,
+    p99LatencySeconds: 0,
+    tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 },
+    costUsd: 0,
+    unpricedCalls: 0,
+  };
+}
+
+/** `/agents`: every agent with runs in the range (finished or in flight), sortable. */
 export function AgentsPage() {
   const { query } = usePlace();
   const range = rangeOf(query);
   const keep = rangeParams(query);
   const { data, error } = useQuery(`agents:${JSON.stringify(range)}`, async (hub) => {
     const window = windowOf(range);
-    const [stats, series] = await Promise.all([
+    const [stats, series, report] = await Promise.all([
       hub.stats('agents', window),
       hub.timeseries({ ...window, measure: 'requests', step: stepOf(range), groupBy: 'agent' }),
+      // Runs in flight are the report's (a hub without `/api/report` shows none).
+      hub.report(window).catch(() => undefined),
     ]);
-    return { groups: stats.groups, series: series.series };
+    const inFlight = new Map((report?.agents ?? []).map((a) => [a.name, a]));
+    // An agent whose only runs are still going has no finished run to count, but belongs here.
+    const named = new Set(stats.groups.map((g) => g.name));
+    const running = [...inFlight.values()].filter((a) => a.inFlight > 0 && !named.has(a.name));
+    const groups = [...stats.groups, ...running.map((a) => noRunsYet(a.name))];
+    return { groups, series: series.series, inFlight, hasReport: report !== undefined };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const href = (g: StatsGroup) => hrefOf(`/agents/${encodeURIComponent(g.name)}`, keep);
@@ -101,6 +127,30 @@ export function AgentsPage() {
     { key: 'name', label: 'Agent', sort: (g) => g.name, render: (g) => <Link href={href(g)}>{g.name}</Link> },
     ...statsColumns('Runs'),
   ];
+  if (data.hasReport) {
+    const runsOf = (g: StatsGroup) => data.inFlight.get(g.name);
+    columns.push({
+      key: 'inFlight',
+      label: 'In flight',
+      numeric: true,
+      sort: (g) => runsOf(g)?.inFlight ?? 0,
+      render: (g) => {
+        const agent = runsOf(g);
+        if (agent === undefined || agent.inFlight === 0) return '0';
+        const age = agent.oldestInFlightSeconds;
+        const stuck = isStuck(agent);
+        return (
+          <span
+            class={stuck ? 'warn' : undefined}
+            title={age === null || age === undefined ? undefined : `oldest running for ${formatSeconds(age)}`}
+          >
+            {formatCount(agent.inFlight)}
+            {stuck && ' · stuck'}
+          </span>
+        );
+      },
+    });
+  }
   return (
     <div class="page">
       <ErrorNote error={error} />
