@@ -91,7 +91,7 @@ const HUB_PRICED_TRACE = 'c'.repeat(32);
  * One model call from another OpenTelemetry SDK (OTLP/JSON, GenAI attributes, tokens but no
  * cost), which the hub prices itself with its catalog.
  */
-async function sendOtherSdkModelCall(hub: Hub): Promise<void> {
+async function sendOtherSdkModelCall(hub: Hub, traceId = HUB_PRICED_TRACE): Promise<void> {
   const endNs = BigInt(Date.now() - 30_000) * 1_000_000n;
   const attribute = (key: string, value: string | number) => ({
     key,
@@ -106,8 +106,8 @@ async function sendOtherSdkModelCall(hub: Hub): Promise<void> {
             scope: { name: 'opentelemetry.instrumentation.openai' },
             spans: [
               {
-                traceId: HUB_PRICED_TRACE,
-                spanId: 'c'.repeat(16),
+                traceId,
+                spanId: traceId.slice(0, 16),
                 name: 'chat gpt-4o',
                 kind: 3,
                 startTimeUnixNano: String(endNs - 1_500_000_000n),
@@ -441,6 +441,22 @@ describeWithTool(
       await full1h.close();
       await page.close();
     });
+
+    it("shows the hub's ingest rate and each service sending data with its own health", async () => {
+      const page = await open('/health', big);
+      const { services } = await api<{ services: { name: string }[] }>(big, '/api/services');
+      const rows = page.locator('table[aria-label="Services"] tbody tr');
+      await expect.poll(() => rows.count()).toBe(services.length);
+      const busy = await api<ReportResponse>(big, '/api/report?window=15m&service=busy-service');
+      const busyRow = rows.filter({ hasText: 'busy-service' });
+      expect(await busyRow.getByTestId('service-health').textContent()).toBe(busy.health.status);
+      // The rate is measured between two refreshes: spans sent between them show.
+      const rate = page.getByTestId('health-rate');
+      await expect.poll(() => rate.textContent(), { timeout: 15_000 }).toBe('0/s spans');
+      await sendOtherSdkModelCall(big.hub, 'f'.repeat(32));
+      await expect.poll(() => rate.textContent(), { timeout: 15_000 }).toMatch(/^0\.[1-9]\/s spans$/);
+      await page.close();
+    }, 30_000);
 
     it('draws a 10 000-span trace by drawing only the rows in view', async () => {
       const page = await open(`/traces/${BIG_TRACE}`, big);
