@@ -81,13 +81,10 @@ export {
   FailureSchema,
   HealthStatusSchema,
   InstrumentationSchema,
-  isStuck,
   ModelStatsSchema,
   OverviewSchema,
   REPORT_SCHEMA_ID,
   ReportSchema,
-  STUCK_MIN_SECONDS,
-  STUCK_P95_FACTOR,
   SystemHealthSchema,
   ToolStatsSchema,
 } from './report.js';
@@ -136,6 +133,8 @@ export {
   PROMOTED_ATTRIBUTES,
   toPrometheusLabel,
 } from './semconv.js';
+export type { StuckInputs } from './stuck.js';
+export { isStuck, STUCK_MIN_SECONDS, STUCK_P95_FACTOR } from './stuck.js';
 export type {
   Attributes as TelemetryAttributes,
   AttributeValue as TelemetryAttributeValue,

@@ -102,18 +102,6 @@ export const AgentStatsSchema = z.object({
 });
 export type AgentStats = z.infer<typeof AgentStatsSchema>;
 
-/** An agent looks stuck when a run has been in flight this many times its p95 (and at least {@link STUCK_MIN_SECONDS}). */
-export const STUCK_P95_FACTOR = 5;
-/** Runs younger than this are never called stuck, however fast the agent usually is. */
-export const STUCK_MIN_SECONDS = 30;
-
-/** Whether the agent has a run in flight far past its usual p95 latency. */
-export function isStuck(agent: Pick<AgentStats, 'oldestInFlightSeconds' | 'p95ResponseTime'>): boolean {
-  const age = agent.oldestInFlightSeconds;
-  if (age === undefined || age === null) return false;
-  return age >= STUCK_MIN_SECONDS && age >= STUCK_P95_FACTOR * agent.p95ResponseTime;
-}
-
 export const FailureSchema = z.object({
   time: z.iso.datetime(),
   message: z.string(),

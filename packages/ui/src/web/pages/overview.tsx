@@ -1,9 +1,12 @@
-import type {
-  HubClient,
-  StatsGroup,
-  Timeseries,
-  TimeseriesMeasure,
-  TraceSummary,
+import {
+  HubApiError,
+  type HubClient,
+  type OverviewStats,
+  type ReportResponse,
+  type StatsGroup,
+  type Timeseries,
+  type TimeseriesMeasure,
+  type TraceSummary,
 } from '@agentlens/hub/client';
 import { useQuery } from '../api.js';
 import { NoDataYet, Nothing } from '../components/empty-state.js';
@@ -27,10 +30,13 @@ import { rangeOf, rangeParams, stepOf, type TimeRange, windowOf } from '../time-
 const MEASURES: readonly TimeseriesMeasure[] = ['requests', 'errors', 'p95', 'tokens', 'cost'];
 
 /** The overall status from the agents' success rate: a rule anyone can check by eye. */
-export function statusOf(group: StatsGroup): { word: string; tone: 'ok' | 'warn' | 'error' | undefined } {
-  if (group.requests === 0) return { word: 'idle', tone: undefined };
-  if (group.successRate >= 0.95) return { word: 'healthy', tone: 'ok' };
-  if (group.successRate >= 0.8) return { word: 'degraded', tone: 'warn' };
+export function statusOf(figures: Pick<OverviewFigures, 'requests' | 'successRate'>): {
+  word: string;
+  tone: 'ok' | 'warn' | 'error' | undefined;
+} {
+  if (figures.requests === 0) return { word: 'idle', tone: undefined };
+  if (figures.successRate >= 0.95) return { word: 'healthy', tone: 'ok' };
+  if (figures.successRate >= 0.8) return { word: 'degraded', tone: 'warn' };
   return { word: 'unhealthy', tone: 'error' };
 }
 
@@ -41,39 +47,162 @@ function healthOf(status: 'healthy' | 'degraded' | 'unhealthy'): {
   return { word: status, tone: status === 'healthy' ? 'ok' : status === 'degraded' ? 'warn' : 'error' };
 }
 
+/** One line of a top list. */
+interface TopEntry {
+  readonly name: string;
+  readonly provider: string | null;
+  readonly requests: number;
+  readonly successRate: number;
+  readonly costUsd: number;
+}
+
+/** What the overview shows, from the report (one call) or, on a hub without it, from the stats. */
+interface OverviewFigures {
+  readonly requests: number;
+  readonly failures: number;
+  readonly successRate: number;
+  readonly p50Seconds: number;
+  readonly p95Seconds: number;
+  readonly p99Seconds: number;
+  /** Input plus output tokens. */
+  readonly tokens: number;
+  /** The split, when known exactly (the report splits tokens by model only). */
+  readonly tokensIn: number | null;
+  readonly tokensOut: number | null;
+  readonly costUsd: number;
+  readonly unpricedCalls: number;
+  readonly modelCalls: number;
+  readonly toolCalls: number;
+  readonly errorSpans: number;
+  readonly agents: TopEntry[];
+  readonly models: TopEntry[];
+  readonly tools: TopEntry[];
+}
+
+function figuresOfReport(report: ReportResponse): OverviewFigures {
+  const o = report.overview;
+  const tokensIn = report.models.reduce((sum, m) => sum + m.inputTokens, 0);
+  const tokensOut = report.models.reduce((sum, m) => sum + m.outputTokens, 0);
+  // The models' tokens are the overview's unless some tokens came from calls that name no model.
+  const split = tokensIn + tokensOut === o.tokens;
+  return {
+    requests: o.requests,
+    failures: o.failures,
+    successRate: o.successRate,
+    p50Seconds: o.p50ResponseTime,
+    p95Seconds: o.p95ResponseTime,
+    p99Seconds: o.p99ResponseTime,
+    tokens: o.tokens,
+    tokensIn: split ? tokensIn : null,
+    tokensOut: split ? tokensOut : null,
+    costUsd: o.cost,
+    unpricedCalls: o.unpricedCalls,
+    modelCalls: o.modelCalls,
+    toolCalls: o.toolCalls,
+    errorSpans: o.errors,
+    // The report lists agents with runs in flight too; the top list is about finished runs.
+    agents: report.agents
+      .filter((a) => a.requests > 0)
+      .map((a) => ({
+        name: a.name,
+        provider: null,
+        requests: a.requests,
+        successRate: a.successRate,
+        costUsd: a.cost,
+      })),
+    models: report.models.map((m) => ({
+      name: m.model,
+      provider: m.provider || null,
+      requests: m.requests,
+      successRate: m.requests === 0 ? 1 : (m.requests - m.failures) / m.requests,
+      costUsd: m.cost,
+    })),
+    tools: report.tools.map((t) => ({
+      name: t.name,
+      provider: null,
+      requests: t.uses,
+      successRate: t.successRate,
+      costUsd: 0,
+    })),
+  };
+}
+
+function figuresOfStats(
+  overview: OverviewStats,
+  agents: StatsGroup[],
+  models: StatsGroup[],
+  tools: StatsGroup[],
+) {
+  const entry = (g: StatsGroup): TopEntry => ({
+    name: g.name,
+    provider: g.provider,
+    requests: g.requests,
+    successRate: g.successRate,
+    costUsd: g.costUsd,
+  });
+  const figures: OverviewFigures = {
+    requests: overview.requests,
+    failures: overview.failures,
+    successRate: overview.successRate,
+    p50Seconds: overview.p50LatencySeconds,
+    p95Seconds: overview.p95LatencySeconds,
+    p99Seconds: overview.p99LatencySeconds,
+    tokens: overview.tokens.input + overview.tokens.output,
+    tokensIn: overview.tokens.input,
+    tokensOut: overview.tokens.output,
+    costUsd: overview.costUsd,
+    unpricedCalls: overview.unpricedCalls,
+    modelCalls: overview.modelCalls,
+    toolCalls: overview.toolCalls,
+    errorSpans: overview.errorSpans,
+    agents: agents.map(entry),
+    models: models.map(entry),
+    tools: tools.map(entry),
+  };
+  return figures;
+}
+
 async function loadOverview(hub: HubClient, range: TimeRange) {
   const window = windowOf(range);
   const step = stepOf(range);
-  const [overview, agents, models, tools, errors, services, series, status, report] = await Promise.all([
-    hub.stats('overview', window),
-    hub.stats('agents', window),
-    hub.stats('models', window),
-    hub.stats('tools', window),
+  const [errors, services, series, status, report] = await Promise.all([
     hub.listTraces({ ...window, status: 'error', limit: 8 }),
     hub.services(),
     Promise.all(MEASURES.map((measure) => hub.timeseries({ ...window, measure, step }))),
     hub.hubStatus().catch(() => undefined),
-    // The report carries the hub's health verdict and the daily budget; a hub without the route
-    // still gets an overview, with the status from the success rate alone.
-    hub.report(window).catch(() => undefined),
+    // The report carries every figure of the page, the hub's health verdict and the daily budget.
+    hub.report(window).catch((error: unknown) => {
+      if (error instanceof HubApiError && error.status === 404) return undefined;
+      throw error;
+    }),
   ]);
+  // A hub without the report: the same figures from the stats, the status from the success rate.
+  const figures =
+    report !== undefined
+      ? figuresOfReport(report)
+      : await Promise.all([
+          hub.stats('overview', window),
+          hub.stats('agents', window),
+          hub.stats('models', window),
+          hub.stats('tools', window),
+        ]).then(([o, a, m, t]) => figuresOfStats(o.groups[0], a.groups, m.groups, t.groups));
   const byMeasure = new Map<TimeseriesMeasure, Timeseries | undefined>(
     MEASURES.map((measure, i) => [measure, series[i]?.series[0]]),
   );
-  return { overview: overview.groups[0], agents, models, tools, errors, services, byMeasure, status, report };
+  return { figures, errors, services, byMeasure, status, report };
 }
 
 function TopList({
   title,
-  groups,
+  entries,
   href,
   figure,
   all,
 }: {
   readonly title: string;
-  readonly groups: StatsGroup[];
-  readonly href: (group: StatsGroup) => string;
-  readonly figure: (group: StatsGroup) => string;
+  readonly entries: TopEntry[];
+  readonly href: (entry: TopEntry) => string;
+  readonly figure: (entry: TopEntry) => string;
   readonly all: string;
 }) {
   return (
@@ -81,14 +210,14 @@ function TopList({
       <h2>
         {title} <Link href={all}>all</Link>
       </h2>
-      {groups.length === 0 ? (
+      {entries.length === 0 ? (
         <Nothing>None in this time range.</Nothing>
       ) : (
         <ol class="top-list">
-          {groups.slice(0, 5).map((group) => (
-            <li key={`${group.provider ?? ''}/${group.name}`}>
-              <Link href={href(group)}>{group.name}</Link>
-              <span class="num">{figure(group)}</span>
+          {entries.slice(0, 5).map((entry) => (
+            <li key={`${entry.provider ?? ''}/${entry.name}`}>
+              <Link href={href(entry)}>{entry.name}</Link>
+              <span class="num">{figure(entry)}</span>
             </li>
           ))}
         </ol>
@@ -130,13 +259,11 @@ export function OverviewPage() {
   const { data, error } = useQuery(`overview:${JSON.stringify(range)}`, (hub) => loadOverview(hub, range));
 
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
-  const { overview, agents, models, tools, errors, services, byMeasure, status, report } = data;
+  const { figures: overview, errors, services, byMeasure, status, report } = data;
   if (services.services.length === 0) return <NoDataYet endpoint={status?.listeners.http} />;
-  if (overview === undefined) return <Loading />;
   const health = report ? healthOf(report.health.status) : statusOf(overview);
   const reasons = report?.health.reasons ?? [];
   const budget = report?.health.budget ?? null;
-  const tokens = overview.tokens.input + overview.tokens.output;
 
   return (
     <div class="page">
@@ -167,16 +294,20 @@ export function OverviewPage() {
         />
         <StatCard
           label="p95 latency"
-          value={formatSeconds(overview.p95LatencySeconds)}
+          value={formatSeconds(overview.p95Seconds)}
           testId="overview-p95"
-          detail={`p50 ${formatSeconds(overview.p50LatencySeconds)} · p99 ${formatSeconds(overview.p99LatencySeconds)}`}
+          detail={`p50 ${formatSeconds(overview.p50Seconds)} · p99 ${formatSeconds(overview.p99Seconds)}`}
           {...seriesProps(byMeasure.get('p95'), formatSeconds)}
         />
         <StatCard
           label="Tokens"
-          value={formatTokens(tokens)}
+          value={formatTokens(overview.tokens)}
           testId="overview-tokens"
-          detail={`${formatCount(overview.tokens.input)} in · ${formatCount(overview.tokens.output)} out`}
+          detail={
+            overview.tokensIn === null || overview.tokensOut === null
+              ? `over ${plural(overview.modelCalls, 'model call')}`
+              : `${formatCount(overview.tokensIn)} in · ${formatCount(overview.tokensOut)} out`
+          }
           {...seriesProps(byMeasure.get('tokens'), formatCount)}
         />
         <StatCard
@@ -209,21 +340,21 @@ export function OverviewPage() {
       <div class="columns">
         <TopList
           title="Top agents"
-          groups={agents.groups}
+          entries={overview.agents}
           href={(g) => hrefOf(`/agents/${encodeURIComponent(g.name)}`, keep)}
           figure={(g) => `${plural(g.requests, 'run')} · ${formatPercent(g.successRate)}`}
           all={hrefOf('/agents', keep)}
         />
         <TopList
           title="Top models"
-          groups={[...models.groups].sort((a, b) => b.costUsd - a.costUsd)}
+          entries={[...overview.models].sort((a, b) => b.costUsd - a.costUsd)}
           href={(g) => hrefOf('/traces', { ...keep, model: g.name })}
           figure={(g) => `${plural(g.requests, 'call')} · ${formatUsd(g.costUsd)}`}
           all={hrefOf('/models', keep)}
         />
         <TopList
           title="Top tools"
-          groups={tools.groups}
+          entries={overview.tools}
           href={(g) => hrefOf('/traces', { ...keep, tool: g.name })}
           figure={(g) => `${plural(g.requests, 'call')} · ${formatPercent(g.successRate)}`}
           all={hrefOf('/tools', keep)}
