@@ -104,6 +104,20 @@ const TRACE_ID_BYTES = 16;
 const SEARCHED_COLUMNS = PROMOTED_ATTRIBUTES.map(([, field]) =>
   field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
 );
+/**
+ * The `elided` bits of the promoted attributes whose key contains `text` (ASCII letters folded, as
+ * LIKE folds them): a search for a key name must find the spans whose attribute of that name lives
+ * in its column only.
+ */
+function elidedKeysMatching(text: string): number {
+  const folded = text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  let mask = 0;
+  PROMOTED_ATTRIBUTES.forEach(([key], i) => {
+    if (key.toLowerCase().includes(folded)) mask |= 1 << i;
+  });
+  return mask;
+}
+
 /** The state of the `agentlens_merge_latency` SQL aggregate. */
 interface MergeState {
   first: string | null;
@@ -693,8 +707,10 @@ export class SqliteStore implements Store {
       const pattern = likePattern(filter.text);
       // Promoted attributes may live only in their columns (see promoted-attributes.ts).
       const columns = SEARCHED_COLUMNS.map((c) => ` OR s.${c} LIKE ? ESCAPE '\\'`).join('');
+      const keys = elidedKeysMatching(filter.text);
+      const elidedKeys = keys === 0 ? '' : ` OR (s.elided & ${keys}) <> 0`;
       spanMatch(
-        `(s.name LIKE ? ESCAPE '\\' OR s.attributes LIKE ? ESCAPE '\\'${columns})`,
+        `(s.name LIKE ? ESCAPE '\\' OR s.attributes LIKE ? ESCAPE '\\'${columns}${elidedKeys})`,
         pattern,
         pattern,
         ...SEARCHED_COLUMNS.map(() => pattern),

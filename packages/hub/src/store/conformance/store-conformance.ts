@@ -505,6 +505,29 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
       expect((await store.services()).map((s) => s.name)).toEqual(['サービス']);
     });
 
+    it('finds a span by the name of an attribute the store keeps in its column', async () => {
+      const span = spanFromFixture(
+        {
+          traceId: '3'.repeat(32),
+          spanId: '3'.repeat(16),
+          startOffsetMs: 0,
+          durationMs: 5,
+          name: 'execute_tool calculator',
+          service: 'key-search',
+          toolName: 'calculator',
+          attributes: { 'gen_ai.tool.name': 'calculator', 'gen_ai.operation.name': 'execute_tool' },
+        },
+        BASE,
+      );
+      await store.writeSpans([span]);
+      expect((await store.getTrace(span.traceId))?.spans[0]?.attributes).toEqual(span.attributes);
+      // Key names and parts of them, ASCII case-insensitive, as for values.
+      for (const text of ['gen_ai.tool.name', 'GEN_AI.TOOL', 'tool.na']) {
+        expect(await allTraceIds(store, { text, service: 'key-search' }), text).toEqual([span.traceId]);
+      }
+      expect(await allTraceIds(store, { text: 'gen_ai.request.model', service: 'key-search' })).toEqual([]);
+    });
+
     it('keeps the tracestate and scope attributes of a span, and their absence', async () => {
       const plain = SPANS[0] as SpanRecord;
       const withState: SpanRecord = {
