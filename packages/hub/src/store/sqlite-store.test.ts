@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PriceCatalog, type SpanRecord } from '@agentlens/core';
@@ -222,6 +222,35 @@ describe('SqliteStore', () => {
     const stored = (await store.getTrace((good as SpanRecord).traceId))?.spans ?? [];
     expect(stored.map((s) => s.resource)).toEqual([(good as SpanRecord).resource, bad.resource]);
     await store.close();
+  });
+
+  it('checkpoints the WAL from its own thread: the log stays small under writes and is gone after close', async () => {
+    const path = tempPath();
+    const store = new SqliteStore({ path });
+    const walBytes = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    const startMs = Date.now() - 3_600_000;
+    let largestWal = 0;
+    let written = 0;
+    // About 30 MB of spans, far more than the log may hold at once.
+    for (let batch = 0; batch < 60; batch++) {
+      const spans = generateAgentSpans({ traces: 100, spansPerTrace: 10, startMs, seed: batch + 1 });
+      await store.writeSpans(spans);
+      written += spans.length;
+      largestWal = Math.max(largestWal, walBytes());
+      // The checkpoints run between writes, as they do between ingest transactions.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const dbBytes = statSync(path).size;
+    // The writer's connection does not checkpoint, so the file grows only by the other thread's work.
+    expect(dbBytes).toBeGreaterThan(written * 200);
+    expect(largestWal).toBeLessThan(dbBytes / 2);
+    await store.close();
+    expect(walBytes()).toBe(0);
+    const reopened = new SqliteStore({ path });
+    const [overview] = await reopened.stats('overview', { fromMs: startMs - 60_000, toMs: Date.now() });
+    expect(overview.modelCalls + overview.toolCalls + overview.requests).toBeGreaterThan(0);
+    expect((await reopened.listTraces({}, null, 1000)).traces.length).toBe(1000);
+    await reopened.close();
   });
 
   it('rejects calls after close', async () => {

@@ -76,6 +76,7 @@ import {
   type TraceRow,
   traceSummaryFromRow,
 } from './stored-rows.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 /** Where the database lives when no path is given, relative to the working directory. */
 export const DEFAULT_SQLITE_PATH = './.agentlens/agentlens.db';
@@ -95,6 +96,9 @@ export interface SqliteStoreOptions {
   /** Default `full`: see {@link SqliteDurability}. */
   readonly durability?: SqliteDurability;
 }
+
+/** SQLite's own default `wal_autocheckpoint`, for a connection that checkpoints itself again. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 const TRACE_ID_BYTES = 16;
 /**
@@ -183,8 +187,9 @@ const TRACE_COLUMNS = `trace_id, CAST(listed_ns AS TEXT) AS listed_ns, CAST(star
  *
  * Writes are synchronous under the hood (better-sqlite3 blocks the event loop for the length of a
  * transaction, about a millisecond per few hundred spans), which is what lets a batch be durable
- * when its promise resolves. One instance owns one connection; do not open the same file from two
- * hub processes.
+ * when its promise resolves. One instance owns one connection, plus a thread with its own
+ * connection that copies the WAL into the file (`wal-checkpointer.ts`), so that commits do not pay
+ * for it; do not open the same file from two hub processes.
  *
  * @example
  * ```ts
@@ -205,6 +210,8 @@ export class SqliteStore implements Store {
   readonly #internedJson = new Map<number, string>();
   readonly #writeSpansTx: Database.Transaction<(batches: readonly EncodedSpanBatch[]) => void>;
   readonly #writeLogsTx: Database.Transaction<(logs: readonly LogRecord[]) => void>;
+  /** Copies the WAL into the file off this thread (not for `:memory:`). */
+  readonly #checkpointer: WalCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions = {}) {
     this.path = options.path ?? DEFAULT_SQLITE_PATH;
@@ -224,6 +231,16 @@ export class SqliteStore implements Store {
       this.#insertSpans(batches),
     );
     this.#writeLogsTx = this.#db.transaction((logs: readonly LogRecord[]) => this.#insertLogs(logs));
+    if (this.path !== ':memory:') {
+      // Checkpoints move to a thread of their own; should it end, this connection takes them back.
+      this.#db.pragma('wal_autocheckpoint = 0');
+      this.#checkpointer = new WalCheckpointer(this.path, {
+        synchronous: this.durability === 'full' ? 'FULL' : 'NORMAL',
+        onLost: () => {
+          if (this.#db.open) this.#db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+        },
+      });
+    }
   }
 
   #open(): void {
@@ -1043,6 +1060,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (!this.#db.open) return;
+    await this.#checkpointer?.close();
     if (!this.#db.open) return;
     this.#db.pragma('optimize');
     this.#db.close();
