@@ -82,7 +82,7 @@ const ReportQuery = z.strictObject({ service: text.optional(), ...windowFields }
 const TimeseriesQuery = z.strictObject({
   measure: z.enum(['requests', 'errors', 'p95', 'tokens', 'cost']),
   step: duration.optional(),
-  groupBy: z.enum(['agent', 'model', 'tool']).optional(),
+  groupBy: z.enum(['agent', 'model', 'provider', 'tool']).optional(),
   ...windowFields,
 });
 

@@ -1524,7 +1524,7 @@ export class PostgresStore implements Store {
     if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
       throw new RangeError(`unknown measure "${String(measure)}"`);
     }
-    if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
+    if (groupBy !== null && !['agent', 'model', 'provider', 'tool'].includes(groupBy)) {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
     const rows = await this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);

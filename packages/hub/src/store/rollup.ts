@@ -228,6 +228,7 @@ export function statsNeeds(kind: StatsKind): RollupNeeds {
 export function timeseriesNeeds(measure: TimeseriesMeasure, groupBy: TimeseriesGroupBy | null): RollupNeeds {
   const latency = measure === 'p95' ? 'all' : 'none';
   if (groupBy === 'model') return { where: "category = 'model' AND model <> ''", latency };
+  if (groupBy === 'provider') return { where: "category = 'model' AND provider <> ''", latency };
   if (groupBy === 'tool') return { where: "category = 'tool' AND tool <> ''", latency };
   const requests = measure === 'requests' || measure === 'errors' || measure === 'p95';
   const category = requests ? "category = 'agent'" : ANY_CATEGORY;
@@ -377,6 +378,9 @@ function seriesKey(groupBy: TimeseriesGroupBy | null, row: RollupRow): string | 
   if (groupBy === null) return null;
   if (groupBy === 'agent') return row.agent === '' ? undefined : row.agent;
   if (groupBy === 'model') return row.category === 'model' && row.model !== '' ? row.model : undefined;
+  if (groupBy === 'provider') {
+    return row.category === 'model' && row.provider !== '' ? row.provider : undefined;
+  }
   return row.category === 'tool' && row.tool !== '' ? row.tool : undefined;
 }
 

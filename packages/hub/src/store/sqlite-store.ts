@@ -887,7 +887,7 @@ export class SqliteStore implements Store {
     if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
       throw new RangeError(`unknown measure "${String(measure)}"`);
     }
-    if (groupBy !== null && !['agent', 'model', 'tool'].includes(groupBy)) {
+    if (groupBy !== null && !['agent', 'model', 'provider', 'tool'].includes(groupBy)) {
       throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
     }
     // Sums add up across tiers, so only a p95 over whole-hour steps needs the rows' histograms.

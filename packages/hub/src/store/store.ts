@@ -181,7 +181,7 @@ export interface OverviewStats extends StatsGroup {
 export type TimeseriesMeasure = 'requests' | 'errors' | 'p95' | 'tokens' | 'cost';
 
 /** How {@link Store.timeseries} splits its series. */
-export type TimeseriesGroupBy = 'agent' | 'model' | 'tool';
+export type TimeseriesGroupBy = 'agent' | 'model' | 'provider' | 'tool';
 
 /** One series of {@link Store.timeseries}. */
 export interface Timeseries {

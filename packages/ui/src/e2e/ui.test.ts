@@ -395,6 +395,15 @@ describeWithTool(
       const rowText = await row.textContent();
       expect(rowText).toContain(formatUsd(gpt4o?.costUsd ?? -1));
       expect(rowText).toContain(`openai/gpt-4odata of ${GENAI_PRICES_DATE}`);
+      // Cost over time by provider as well as by model.
+      const byProvider = page.getByRole('img', { name: 'Cost per provider over time' });
+      await expect.poll(() => byProvider.count()).toBe(1);
+      const providers = await api<{ series: { key: string }[] }>(
+        full,
+        '/api/timeseries?window=1h&measure=cost&step=1m&groupBy=provider',
+      );
+      expect(providers.series.map((s) => s.key)).toEqual(['openai']);
+      await expect.poll(() => byProvider.locator('canvas').count()).toBeGreaterThan(0);
       expect(await page.getByTestId('price-dataset').textContent()).toContain(
         `${GENAI_PRICES_DATASET}, data of ${GENAI_PRICES_DATE}`,
       );

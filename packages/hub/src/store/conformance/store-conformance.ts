@@ -408,6 +408,43 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         );
       });
 
+      it('splits cost and calls by provider as the models of each provider add up', async () => {
+        const models = await store.stats('models', WINDOW);
+        const providers = [...new Set(models.map((m) => m.provider ?? ''))].filter((p) => p !== '').sort();
+        expect(providers.length).toBeGreaterThan(1);
+        for (const measure of ['cost', 'requests', 'tokens'] as const) {
+          for (const stepMs of [60_000, 3_600_000]) {
+            const byProvider = await store.timeseries(measure, stepMs, 'provider', WINDOW);
+            const byModel = await store.timeseries(measure, stepMs, 'model', WINDOW);
+            expect(byProvider.series.map((s) => s.key)).toEqual(providers);
+            for (const series of byProvider.series) {
+              const names = models.filter((m) => m.provider === series.key).map((m) => m.name);
+              const expected = series.points.map((_, i) =>
+                byModel.series
+                  .filter((m) => names.includes(m.key ?? ''))
+                  .reduce((sum, m) => sum + (m.points[i]?.value ?? 0), 0),
+              );
+              const values = series.points.map((p) => p.value);
+              expect(values.map((v) => Number(v.toFixed(9)))).toEqual(
+                expected.map((v) => Number(v.toFixed(9))),
+              );
+            }
+            const total = byProvider.series.flatMap((s) => s.points).reduce((sum, p) => sum + p.value, 0);
+            const fromStats = models.reduce(
+              (sum, m) =>
+                sum +
+                (measure === 'cost'
+                  ? m.costUsd
+                  : measure === 'requests'
+                    ? m.requests
+                    : m.tokens.input + m.tokens.output),
+              0,
+            );
+            expect(total).toBeCloseTo(fromStats, 9);
+          }
+        }
+      });
+
       it('ignores duplicate span ids: one row, no double counting', async () => {
         const before = {
           list: await store.listTraces({}, null, 10),

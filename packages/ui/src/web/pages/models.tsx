@@ -18,12 +18,19 @@ export function ModelsPage() {
   const { data, error } = useQuery(`models:${JSON.stringify(range)}`, async (hub) => {
     const window = windowOf(range);
     const step = stepOf(range);
-    const [stats, cost, tokens] = await Promise.all([
+    const [stats, cost, providerCost, tokens] = await Promise.all([
       hub.stats('models', window),
       hub.timeseries({ ...window, measure: 'cost', step, groupBy: 'model' }),
+      hub.timeseries({ ...window, measure: 'cost', step, groupBy: 'provider' }),
       hub.timeseries({ ...window, measure: 'tokens', step, groupBy: 'model' }),
     ]);
-    return { groups: stats.groups, prices: stats.prices, cost: cost.series, tokens: tokens.series };
+    return {
+      groups: stats.groups,
+      prices: stats.prices,
+      cost: cost.series,
+      providerCost: providerCost.series,
+      tokens: tokens.series,
+    };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const total = data.groups.reduce((sum, g) => sum + g.costUsd, 0);
@@ -164,7 +171,11 @@ export function ModelsPage() {
               </span>
             )}
           </p>
-          <div class="columns two">
+          <div class="columns">
+            <section class="panel">
+              <h2>Cost per provider</h2>
+              <Chart series={data.providerCost} format={formatUsd} label="Cost per provider over time" />
+            </section>
             <section class="panel">
               <h2>Cost per model</h2>
               <Chart series={data.cost} format={formatUsd} label="Cost per model over time" />
