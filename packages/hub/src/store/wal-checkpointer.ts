@@ -100,6 +100,9 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (!this.#closing) {
       this.#closing = true;
+      // Held until the thread has exited: an unreferenced thread would let a process (or a
+      // worker) that has nothing else left end while this close() still waits.
+      this.#worker.ref();
       this.#worker.postMessage('stop');
       const stopped = new Promise<void>((resolve) =>
         this.#worker.on('message', (message: { type: string }) => {
