@@ -1,3 +1,4 @@
+import type { HealthStatus } from '@agentlens/core';
 import type { HubApiError } from '@agentlens/hub/client';
 
 /** Shown while the first answer is on its way. */
@@ -23,4 +24,9 @@ export function ErrorNote({ error }: { readonly error: HubApiError | undefined }
 /** `ok` / `error` as a coloured word, never colour alone. */
 export function StatusBadge({ error }: { readonly error: boolean }) {
   return <span class={error ? 'badge badge-error' : 'badge badge-ok'}>{error ? 'error' : 'ok'}</span>;
+}
+
+/** The tone a health status is shown in: healthy ok, degraded warn, unhealthy error. */
+export function toneOfHealth(status: HealthStatus): 'ok' | 'warn' | 'error' {
+  return status === 'healthy' ? 'ok' : status === 'degraded' ? 'warn' : 'error';
 }

@@ -6,81 +6,16 @@ import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { StatCard } from '../components/stat-card.js';
+import { callColumns, statsColumn, tokensOf } from '../components/stats-columns.js';
 import { ErrorNote, Loading } from '../components/status.js';
 import { formatCount, formatPercent, formatSeconds, formatTokens, formatUsd } from '../format.js';
 import { hrefOf, usePlace } from '../router.js';
 import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
 import { TraceTable } from './traces.js';
 
-const tokensOf = (g: StatsGroup) => g.tokens.input + g.tokens.output;
-
-/** Calls, failures, success rate and latency of a stats group: the columns agents and tools share. */
-export function callColumns(requestsLabel: string): Column<StatsGroup>[] {
-  return [
-    {
-      key: 'requests',
-      label: requestsLabel,
-      numeric: true,
-      sort: (g) => g.requests,
-      render: (g) => formatCount(g.requests),
-    },
-    {
-      key: 'failures',
-      label: 'Failures',
-      numeric: true,
-      sort: (g) => g.failures,
-      render: (g) => formatCount(g.failures),
-    },
-    {
-      key: 'success',
-      label: 'Success',
-      numeric: true,
-      sort: (g) => g.successRate,
-      render: (g) => formatPercent(g.successRate),
-    },
-    {
-      key: 'avg',
-      label: 'Avg',
-      numeric: true,
-      sort: (g) => g.avgLatencySeconds,
-      render: (g) => formatSeconds(g.avgLatencySeconds),
-    },
-    {
-      key: 'p95',
-      label: 'p95',
-      numeric: true,
-      sort: (g) => g.p95LatencySeconds,
-      render: (g) => formatSeconds(g.p95LatencySeconds),
-    },
-    {
-      key: 'p99',
-      label: 'p99',
-      numeric: true,
-      sort: (g) => g.p99LatencySeconds,
-      render: (g) => formatSeconds(g.p99LatencySeconds),
-    },
-  ];
-}
-
 /** {@link callColumns} with the tokens and cost: the agents table. */
 function statsColumns(requestsLabel: string): Column<StatsGroup>[] {
-  return [
-    ...callColumns(requestsLabel),
-    {
-      key: 'tokens',
-      label: 'Tokens',
-      numeric: true,
-      sort: tokensOf,
-      render: (g) => formatCount(tokensOf(g)),
-    },
-    {
-      key: 'cost',
-      label: 'Cost',
-      numeric: true,
-      sort: (g) => g.costUsd,
-      render: (g) => formatUsd(g.costUsd),
-    },
-  ];
+  return [...callColumns(requestsLabel), statsColumn.tokens(), statsColumn.cost()];
 }
 
 /** The figures of an agent with no finished run in the range. */
@@ -182,46 +117,16 @@ export function AgentsPage() {
 /** `/agents/<name>`: one agent's figures, its latency over time, its recent runs and failures. */
 const USED_TOOL_COLUMNS: Column<StatsGroup>[] = [
   { key: 'tool', label: 'Tool', sort: (g) => g.name, render: (g) => g.name },
-  {
-    key: 'calls',
-    label: 'Calls',
-    numeric: true,
-    sort: (g) => g.requests,
-    render: (g) => formatCount(g.requests),
-  },
-  {
-    key: 'success',
-    label: 'Success',
-    numeric: true,
-    sort: (g) => g.successRate,
-    render: (g) => formatPercent(g.successRate),
-  },
-  {
-    key: 'p95',
-    label: 'p95',
-    numeric: true,
-    sort: (g) => g.p95LatencySeconds,
-    render: (g) => formatSeconds(g.p95LatencySeconds),
-  },
+  statsColumn.requests('Calls', 'calls'),
+  statsColumn.success(),
+  statsColumn.p95(),
 ];
 
 const USED_MODEL_COLUMNS: Column<StatsGroup>[] = [
   { key: 'model', label: 'Model', sort: (g) => g.name, render: (g) => g.name },
-  {
-    key: 'calls',
-    label: 'Calls',
-    numeric: true,
-    sort: (g) => g.requests,
-    render: (g) => formatCount(g.requests),
-  },
-  {
-    key: 'tokens',
-    label: 'Tokens',
-    numeric: true,
-    sort: (g) => tokensOf(g),
-    render: (g) => formatTokens(tokensOf(g)),
-  },
-  { key: 'cost', label: 'Cost', numeric: true, sort: (g) => g.costUsd, render: (g) => formatUsd(g.costUsd) },
+  statsColumn.requests('Calls', 'calls'),
+  statsColumn.tokens(formatTokens),
+  statsColumn.cost(),
 ];
 
 export function AgentPage({ name }: { readonly name: string }) {

@@ -5,7 +5,7 @@ import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { StatCard } from '../components/stat-card.js';
-import { ErrorNote, Loading } from '../components/status.js';
+import { ErrorNote, Loading, toneOfHealth } from '../components/status.js';
 import {
   formatAgo,
   formatBytes,
@@ -85,10 +85,9 @@ function ServicesTable({ services, nowMs }: { readonly services: ServiceHealth[]
       render: (s) => {
         const health = s.report?.health;
         if (health === undefined) return '–';
-        const tone = health.status === 'healthy' ? 'ok' : health.status === 'degraded' ? 'warn' : 'error';
         return (
           <span>
-            <span class={`badge badge-${tone}`} data-testid="service-health">
+            <span class={`badge badge-${toneOfHealth(health.status)}`} data-testid="service-health">
               {health.status}
             </span>
             {health.reasons.length > 0 && <span class="muted"> {health.reasons.join(' ')}</span>}

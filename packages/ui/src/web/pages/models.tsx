@@ -4,8 +4,9 @@ import { Chart } from '../components/chart.js';
 import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
+import { numericColumn, statsColumn } from '../components/stats-columns.js';
 import { ErrorNote, Loading } from '../components/status.js';
-import { formatCount, formatPercent, formatSeconds, formatUsd, plural } from '../format.js';
+import { formatCount, formatUsd, plural } from '../format.js';
 import { findModelPrice, labelOfModelPrice, priceLabelText } from '../price.js';
 import { hrefOf, usePlace } from '../router.js';
 import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
@@ -57,41 +58,11 @@ export function ModelsPage() {
       render: (g) => <Link href={hrefOf('/traces', { ...keep, model: g.name })}>{g.name}</Link>,
     },
     { key: 'provider', label: 'Provider', sort: (g) => g.provider ?? '', render: (g) => g.provider ?? '–' },
-    {
-      key: 'requests',
-      label: 'Calls',
-      numeric: true,
-      sort: (g) => g.requests,
-      render: (g) => formatCount(g.requests),
-    },
-    {
-      key: 'success',
-      label: 'Success',
-      numeric: true,
-      sort: (g) => g.successRate,
-      render: (g) => formatPercent(g.successRate),
-    },
-    {
-      key: 'p95',
-      label: 'p95',
-      numeric: true,
-      sort: (g) => g.p95LatencySeconds,
-      render: (g) => formatSeconds(g.p95LatencySeconds),
-    },
-    {
-      key: 'input',
-      label: 'Input',
-      numeric: true,
-      sort: (g) => g.tokens.input,
-      render: (g) => formatCount(g.tokens.input),
-    },
-    {
-      key: 'output',
-      label: 'Output',
-      numeric: true,
-      sort: (g) => g.tokens.output,
-      render: (g) => formatCount(g.tokens.output),
-    },
+    statsColumn.requests('Calls'),
+    statsColumn.success(),
+    statsColumn.p95(),
+    numericColumn<StatsGroup>('input', 'Input', (g) => g.tokens.input, formatCount),
+    numericColumn<StatsGroup>('output', 'Output', (g) => g.tokens.output, formatCount),
     {
       key: 'cache',
       label: 'Cache read / write',
@@ -99,20 +70,8 @@ export function ModelsPage() {
       sort: (g) => g.tokens.cacheRead + g.tokens.cacheWrite,
       render: (g) => `${formatCount(g.tokens.cacheRead)} / ${formatCount(g.tokens.cacheWrite)}`,
     },
-    {
-      key: 'reasoning',
-      label: 'Reasoning',
-      numeric: true,
-      sort: (g) => g.tokens.reasoning,
-      render: (g) => formatCount(g.tokens.reasoning),
-    },
-    {
-      key: 'cost',
-      label: 'Cost',
-      numeric: true,
-      sort: (g) => g.costUsd,
-      render: (g) => formatUsd(g.costUsd),
-    },
+    numericColumn<StatsGroup>('reasoning', 'Reasoning', (g) => g.tokens.reasoning, formatCount),
+    statsColumn.cost(),
     {
       key: 'unpriced',
       label: 'Unpriced',

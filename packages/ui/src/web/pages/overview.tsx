@@ -12,7 +12,7 @@ import { useQuery } from '../api.js';
 import { NoDataYet, Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { StatCard } from '../components/stat-card.js';
-import { ErrorNote, Loading } from '../components/status.js';
+import { ErrorNote, Loading, toneOfHealth } from '../components/status.js';
 import {
   formatCount,
   formatDurationMs,
@@ -38,13 +38,6 @@ export function statusOf(figures: Pick<OverviewFigures, 'requests' | 'successRat
   if (figures.successRate >= 0.95) return { word: 'healthy', tone: 'ok' };
   if (figures.successRate >= 0.8) return { word: 'degraded', tone: 'warn' };
   return { word: 'unhealthy', tone: 'error' };
-}
-
-function healthOf(status: 'healthy' | 'degraded' | 'unhealthy'): {
-  word: string;
-  tone: 'ok' | 'warn' | 'error';
-} {
-  return { word: status, tone: status === 'healthy' ? 'ok' : status === 'degraded' ? 'warn' : 'error' };
 }
 
 /** One line of a top list. */
@@ -261,7 +254,9 @@ export function OverviewPage() {
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const { figures: overview, errors, services, byMeasure, status, report } = data;
   if (services.services.length === 0) return <NoDataYet endpoint={status?.listeners.http} />;
-  const health = report ? healthOf(report.health.status) : statusOf(overview);
+  const health = report
+    ? { word: report.health.status, tone: toneOfHealth(report.health.status) }
+    : statusOf(overview);
   const reasons = report?.health.reasons ?? [];
   const budget = report?.health.budget ?? null;
 

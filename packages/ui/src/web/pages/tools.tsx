@@ -4,11 +4,11 @@ import { Chart } from '../components/chart.js';
 import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
+import { callColumns } from '../components/stats-columns.js';
 import { ErrorNote, Loading } from '../components/status.js';
 import { formatCount } from '../format.js';
 import { hrefOf, usePlace } from '../router.js';
 import { rangeOf, rangeParams, stepOf, windowOf } from '../time-range.js';
-import { callColumns } from './agents.js';
 
 /** `/tools`: calls, failures and latency per tool. */
 export function ToolsPage() {
