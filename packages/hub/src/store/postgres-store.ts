@@ -22,7 +22,8 @@ import {
   USAGE_SHARDS,
 } from './postgres-schema.js';
 import {
-  checkStep,
+  checkStatsKind,
+  checkTimeseriesQuery,
   checkWindow,
   HOUR_MINUTES,
   MINUTE_MS,
@@ -1454,9 +1455,7 @@ export class PostgresStore implements Store {
   ): Promise<StatsGroup[]>;
   stats(kind: StatsKind, window: TimeWindow, filter?: StatsFilter): Promise<StatsGroup[]>;
   async stats(kind: StatsKind, window: TimeWindow, filter: StatsFilter = {}): Promise<StatsGroup[]> {
-    if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
-      throw new RangeError(`unknown stats kind "${String(kind)}"`);
-    }
+    checkStatsKind(kind);
     const rows = await this.#rollupRows(window, statsNeeds(kind), null, filter);
     return kind === 'overview' ? [overviewFromRollups(rows)] : statsFromRollups(kind, rows);
   }
@@ -1520,13 +1519,7 @@ export class PostgresStore implements Store {
     window: TimeWindow,
   ): Promise<TimeseriesSet> {
     await this.#use();
-    checkStep(stepMs);
-    if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
-      throw new RangeError(`unknown measure "${String(measure)}"`);
-    }
-    if (groupBy !== null && !['agent', 'model', 'provider', 'tool'].includes(groupBy)) {
-      throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
-    }
+    checkTimeseriesQuery(measure, stepMs, groupBy);
     const rows = await this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
     return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
   }

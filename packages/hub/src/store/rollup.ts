@@ -373,6 +373,28 @@ export function checkStep(stepMs: number): void {
   }
 }
 
+/** Validates the arguments of `Store.timeseries` (the step as {@link checkStep}); throws RangeError. */
+export function checkTimeseriesQuery(
+  measure: TimeseriesMeasure,
+  stepMs: number,
+  groupBy: TimeseriesGroupBy | null,
+): void {
+  checkStep(stepMs);
+  if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
+    throw new RangeError(`unknown measure "${String(measure)}"`);
+  }
+  if (groupBy !== null && !['agent', 'model', 'provider', 'tool'].includes(groupBy)) {
+    throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
+  }
+}
+
+/** Validates the kind of `Store.stats`; throws RangeError. */
+export function checkStatsKind(kind: StatsKind): void {
+  if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
+    throw new RangeError(`unknown stats kind "${String(kind)}"`);
+  }
+}
+
 /** Which rows feed a timeseries, and under which key; null leaves the row out. */
 function seriesKey(groupBy: TimeseriesGroupBy | null, row: RollupRow): string | null | undefined {
   if (groupBy === null) return null;

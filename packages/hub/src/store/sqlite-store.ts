@@ -18,7 +18,8 @@ import {
   type RunEnd,
 } from './open-runs.js';
 import {
-  checkStep,
+  checkStatsKind,
+  checkTimeseriesQuery,
   checkWindow,
   HOUR_MINUTES,
   MINUTE_MS,
@@ -833,9 +834,7 @@ export class SqliteStore implements Store {
   ): Promise<StatsGroup[]>;
   stats(kind: StatsKind, window: TimeWindow, filter?: StatsFilter): Promise<StatsGroup[]>;
   async stats(kind: StatsKind, window: TimeWindow, filter: StatsFilter = {}): Promise<StatsGroup[]> {
-    if (!['overview', 'agents', 'tools', 'models'].includes(kind)) {
-      throw new RangeError(`unknown stats kind "${String(kind)}"`);
-    }
+    checkStatsKind(kind);
     const rows = this.#rollupRows(window, statsNeeds(kind), null, filter);
     return kind === 'overview' ? [overviewFromRollups(rows)] : statsFromRollups(kind, rows);
   }
@@ -883,13 +882,7 @@ export class SqliteStore implements Store {
     groupBy: TimeseriesGroupBy | null,
     window: TimeWindow,
   ): Promise<TimeseriesSet> {
-    checkStep(stepMs);
-    if (!['requests', 'errors', 'p95', 'tokens', 'cost'].includes(measure)) {
-      throw new RangeError(`unknown measure "${String(measure)}"`);
-    }
-    if (groupBy !== null && !['agent', 'model', 'provider', 'tool'].includes(groupBy)) {
-      throw new RangeError(`unknown groupBy "${String(groupBy)}"`);
-    }
+    checkTimeseriesQuery(measure, stepMs, groupBy);
     // Sums add up across tiers, so only a p95 over whole-hour steps needs the rows' histograms.
     if (measure !== 'p95' || stepMs < HOUR_MINUTES * MINUTE_MS) {
       const points = this.#seriesPoints(window, measure, groupBy, stepMs);
