@@ -1,6 +1,7 @@
 // The hub's public surface: createHub (OTLP receiver, query API, its own /metrics), the stores,
 // and OTLP decoding. The query API's typed client is the separate entry `@agentlens/hub/client`.
 export type {
+  AgentRunsInFlight,
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,

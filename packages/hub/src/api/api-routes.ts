@@ -21,7 +21,7 @@ import {
   parseTraceId,
   parseTracesQuery,
 } from './query-params.js';
-import type { ReportBuilder } from './report.js';
+import { IN_FLIGHT_HORIZON_MS, oldestInFlightSeconds, type ReportBuilder } from './report.js';
 
 /** What the query API needs from the hub. */
 export interface ApiRouteOptions {
@@ -82,6 +82,22 @@ export function registerApiRoutes(app: FastifyInstance, options: ApiRouteOptions
   app.get<{ Params: { kind: string } }>('/api/stats/:kind', async (request): Promise<StatsResponse> => {
     const { kind, window, filter } = parseStatsQuery(request.params.kind, query(request), now());
     const groups = await asked(store.stats(kind, window, filter));
+    if (kind === 'agents') {
+      const nowMs = now();
+      const open = await store.openAgentRuns({
+        sinceMs: nowMs - IN_FLIGHT_HORIZON_MS,
+        nowMs,
+        ...(filter.service === undefined ? {} : { service: filter.service }),
+      });
+      const inFlight = open
+        .filter((run) => filter.agent === undefined || run.agentName === filter.agent)
+        .map((run) => ({
+          agentName: run.agentName,
+          runs: run.runs,
+          oldestInFlightSeconds: oldestInFlightSeconds(run, nowMs),
+        }));
+      return { kind, window, groups, inFlight };
+    }
     if (kind !== 'models') return { kind, window, groups };
     const models = groups.map((group) => ({ provider: group.provider, model: group.name }));
     return { kind, window, groups, prices: modelPrices(prices, models, window.toMs) };

@@ -60,6 +60,19 @@ export interface StatsResponse<K extends StatsKind = StatsKind> {
   readonly groups: K extends 'overview' ? [OverviewStats] : StatsGroup[];
   /** `models` only: the hub's price entry for each group's model (see {@link ModelPrice}). */
   readonly prices?: ModelPrice[];
+  /**
+   * `agents` only: the agents with runs in flight now (as the report counts them: children that
+   * ended in the last 15 minutes under a run whose own span has not arrived), whatever the window.
+   */
+  readonly inFlight?: AgentRunsInFlight[];
+}
+
+/** Runs of one agent in flight (`GET /api/stats/agents`). */
+export interface AgentRunsInFlight {
+  readonly agentName: string;
+  readonly runs: number;
+  /** How long the oldest of them has been running, seconds. */
+  readonly oldestInFlightSeconds: number;
 }
 
 /** `GET /api/timeseries`. */

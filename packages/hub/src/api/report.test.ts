@@ -350,6 +350,13 @@ describe('runs in flight', () => {
     expect(slowpoke?.oldestInFlightSeconds).toBeGreaterThanOrEqual(30);
     expect(slowpoke?.oldestInFlightSeconds).toBeLessThanOrEqual(age);
     expect(open.health.activeAgents).toBe(2);
+    // The agents stats carry the same runs in flight, for a table that needs no report.
+    const stats = await client.stats('agents', { window: '15m' });
+    const statsRun = stats.inFlight?.find((r) => r.agentName === 'slowpoke');
+    expect(statsRun?.runs).toBe(1);
+    expect(statsRun?.oldestInFlightSeconds).toBeGreaterThanOrEqual(30);
+    expect(statsRun?.oldestInFlightSeconds).toBeLessThanOrEqual((Date.now() - (now - 30_000)) / 1000);
+    expect((await client.stats('agents', { window: '15m', agent: 'nobody' })).inFlight).toEqual([]);
     // The runs in flight are as of now: a past window shows them too, with no figures of its own.
     const past = await client.report({ from: T0 - 7_200_000, to: T0 - 3_600_000 });
     expect(past.agents).toEqual([
@@ -359,6 +366,7 @@ describe('runs in flight', () => {
     run.root.end(Date.now());
     await flush();
     const closed = await client.report({ window: '15m' });
+    expect((await client.stats('agents', { window: '15m' })).inFlight).toEqual([]);
     expect(closed.agents.find((a) => a.name === 'slowpoke')).toMatchObject({
       requests: 1,
       inFlight: 0,

@@ -146,6 +146,11 @@ function overviewOf(o: StatsGroup & { modelCalls: number; toolCalls: number; err
   };
 }
 
+/** How long the oldest run in flight has been running at `nowMs`, seconds. */
+export function oldestInFlightSeconds(run: OpenAgentRuns, nowMs: number): number {
+  return Math.max(0, (nowMs - run.oldestStartMs) / 1000);
+}
+
 function agentsOf(groups: StatsGroup[], open: OpenAgentRuns[], nowMs: number): AgentStats[] {
   const inFlight = new Map(open.map((run) => [run.agentName, run]));
   const agent = (name: string, g: StatsGroup | undefined): AgentStats => {
@@ -163,7 +168,7 @@ function agentsOf(groups: StatsGroup[], open: OpenAgentRuns[], nowMs: number): A
       tokens: g === undefined ? 0 : tokensOf(g),
       cost: g?.costUsd ?? 0,
       inFlight: run?.runs ?? 0,
-      oldestInFlightSeconds: run === undefined ? null : Math.max(0, (nowMs - run.oldestStartMs) / 1000),
+      oldestInFlightSeconds: run === undefined ? null : oldestInFlightSeconds(run, nowMs),
     };
   };
   const agents = groups.map((g) => agent(g.name, g));

@@ -1,5 +1,6 @@
 // `@agentlens/hub/client`: the typed client of the query API (fetch only, browser-safe).
 export type {
+  AgentRunsInFlight,
   ApiErrorBody,
   HubStatusResponse,
   LogsResponse,

@@ -43,18 +43,18 @@ export function AgentsPage() {
   const keep = rangeParams(query);
   const { data, error } = useQuery(`agents:${JSON.stringify(range)}`, async (hub) => {
     const window = windowOf(range);
-    const [stats, series, report] = await Promise.all([
+    const [stats, series] = await Promise.all([
       hub.stats('agents', window),
       hub.timeseries({ ...window, measure: 'requests', step: stepOf(range), groupBy: 'agent' }),
-      // Runs in flight are the report's (a hub without `/api/report` shows none).
-      hub.report(window).catch(() => undefined),
     ]);
-    const inFlight = new Map((report?.agents ?? []).map((a) => [a.name, a]));
+    // A hub that predates `inFlight` in the agents stats shows no such column.
+    const inFlight =
+      stats.inFlight === undefined ? undefined : new Map(stats.inFlight.map((run) => [run.agentName, run]));
     // An agent whose only runs are still going has no finished run to count, but belongs here.
     const named = new Set(stats.groups.map((g) => g.name));
-    const running = [...inFlight.values()].filter((a) => a.inFlight > 0 && !named.has(a.name));
-    const groups = [...stats.groups, ...running.map((a) => noRunsYet(a.name))];
-    return { groups, series: series.series, inFlight, hasReport: report !== undefined };
+    const running = (stats.inFlight ?? []).filter((run) => !named.has(run.agentName));
+    const groups = [...stats.groups, ...running.map((run) => noRunsYet(run.agentName))];
+    return { groups, series: series.series, inFlight };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const href = (g: StatsGroup) => hrefOf(`/agents/${encodeURIComponent(g.name)}`, keep);
@@ -62,24 +62,27 @@ export function AgentsPage() {
     { key: 'name', label: 'Agent', sort: (g) => g.name, render: (g) => <Link href={href(g)}>{g.name}</Link> },
     ...statsColumns('Runs'),
   ];
-  if (data.hasReport) {
-    const runsOf = (g: StatsGroup) => data.inFlight.get(g.name);
+  const inFlight = data.inFlight;
+  if (inFlight !== undefined) {
+    const runsOf = (g: StatsGroup) => inFlight.get(g.name);
     columns.push({
       key: 'inFlight',
       label: 'In flight',
       numeric: true,
-      sort: (g) => runsOf(g)?.inFlight ?? 0,
+      sort: (g) => runsOf(g)?.runs ?? 0,
       render: (g) => {
-        const agent = runsOf(g);
-        if (agent === undefined || agent.inFlight === 0) return '0';
-        const age = agent.oldestInFlightSeconds;
-        const stuck = isStuck(agent);
+        const run = runsOf(g);
+        if (run === undefined) return '0';
+        const stuck = isStuck({
+          oldestInFlightSeconds: run.oldestInFlightSeconds,
+          p95ResponseTime: g.p95LatencySeconds,
+        });
         return (
           <span
             class={stuck ? 'warn' : undefined}
-            title={age === null || age === undefined ? undefined : `oldest running for ${formatSeconds(age)}`}
+            title={`oldest running for ${formatSeconds(run.oldestInFlightSeconds)}`}
           >
-            {formatCount(agent.inFlight)}
+            {formatCount(run.runs)}
             {stuck && ' · stuck'}
           </span>
         );
