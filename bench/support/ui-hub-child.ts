@@ -2,8 +2,8 @@
  * A hub serving the web UI, in a process of its own, for `bench/ui.ts`: `startUiHub` in
  * `ui-hub-process.ts` runs this file as plain JavaScript (types stripped, no loader hooks) from the
  * repository root, so it imports the BUILT `@agentlens/hub` and `@agentlens/ui`, as
- * `agentlens serve` does. Separate from `hub-child.ts` (which serves no UI) so that file stays as
- * the ingest and query benchmarks use it.
+ * `agentlens serve` does (the ingest and query benchmarks run `agentlens serve` itself, see
+ * `hub-process.ts`; this one needs a hub it can configure from the bench).
  *
  * Protocol over the IPC channel: config in the environment variable `BENCH_UI_HUB_CONFIG` (JSON
  * {@link UiHubConfig}); child → parent `{ type: 'ready', url }` once it listens; parent → child

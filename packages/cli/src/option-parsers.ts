@@ -2,7 +2,7 @@
  * Option values the commands share, parsed once: each turns the text into a value or throws
  * commander's `InvalidArgumentError`, which commander prints as one line naming the option.
  */
-import { parseByteSize, parseDuration } from '@agentlens/hub';
+import { parseByteSize, parseDuration } from '@agentlens/hub/options';
 import { InvalidArgumentError } from 'commander';
 
 /** A TCP port, `0` meaning any free one. */

@@ -1,5 +1,3 @@
-import { PostgresStore, SqliteStore, type Store } from '@agentlens/hub';
-
 /** Where `--db` says the data lives. */
 export type StoreTarget =
   | { readonly kind: 'sqlite'; readonly path: string }
@@ -22,10 +20,4 @@ export function storeTarget(value: string): StoreTarget {
   }
   if (value.trim() === '') throw new Error('must be a file path or a postgres:// URL');
   return { kind: 'sqlite', path: value };
-}
-
-/** Opens the store `--db` names; the caller closes it. */
-export async function openStore(target: StoreTarget): Promise<Store> {
-  if (target.kind === 'sqlite') return new SqliteStore({ path: target.path });
-  return PostgresStore.open({ connectionString: target.url });
 }

@@ -69,6 +69,14 @@ export const HUB_METRIC_CATALOG = {
     unit: 'bytes',
     group: 'instrumentation',
   },
+  hubHeapLimit: {
+    name: 'agentlens_hub_heap_limit_bytes',
+    type: 'gauge',
+    help: "The V8 heap limit of the hub's thread: what nodejs_heap_size_used_bytes may reach before it fails.",
+    labelNames: [],
+    unit: 'bytes',
+    group: 'instrumentation',
+  },
   hubRetentionDeleted: {
     name: 'agentlens_hub_retention_deleted_total',
     type: 'counter',

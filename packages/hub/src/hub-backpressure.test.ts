@@ -4,6 +4,7 @@
  * during a slow commit are committed together, and close() commits what is queued.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import type { SpanRecord } from '@agentlens/core';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './hub.js';
@@ -124,6 +125,48 @@ describe('the hub with a slow store', () => {
       const sent = batches(8, 150);
       expect(sent[0]?.json.byteLength).toBeGreaterThan(50_000);
       const answers = await postAll(hub.url, sent);
+      const ok = answers.filter((a) => a.status === 200);
+      const refused = answers.filter((a) => a.status === 429);
+      expect(ok.length + refused.length).toBe(8);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(ok.length).toBeGreaterThan(0);
+      for (const r of refused) {
+        expect(r.retryAfter).toBe('1');
+        expect(r.body).toContain('bytes of requests already');
+      }
+      const stored = await storedSpanIds(store);
+      expect(stored.size).toBe(ok.length * 150);
+      for (const r of refused) for (const id of r.b.ids) expect(stored.has(id)).toBe(false);
+    } finally {
+      await hub.close();
+      await store.close();
+    }
+  });
+
+  it('counts gzip bodies at their inflated size against the bytes in hand', async () => {
+    const { store } = slowStore(300);
+    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 150_000 });
+    try {
+      // Each body is about 15 KB gzipped and over 50 KB inflated: by Content-Length, all eight
+      // would fit in 150 000 bytes at once; inflated, they do not.
+      const sent = batches(8, 150).map((b) => ({ ...b, gz: gzipSync(b.json) }));
+      expect(sent[0]?.json.byteLength).toBeGreaterThan(50_000);
+      expect(sent.reduce((sum, b) => sum + b.gz.byteLength, 0)).toBeLessThan(150_000);
+      const answers = await Promise.all(
+        sent.map(async (b) => {
+          const res = await fetch(`${hub.url}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+            body: b.gz,
+          });
+          return {
+            status: res.status,
+            retryAfter: res.headers.get('retry-after'),
+            body: await res.text(),
+            b,
+          };
+        }),
+      );
       const ok = answers.filter((a) => a.status === 200);
       const refused = answers.filter((a) => a.status === 429);
       expect(ok.length + refused.length).toBe(8);

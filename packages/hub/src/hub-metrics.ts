@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { HUB_METRIC_CATALOG, MISNAMED_PROCESS_METRICS } from '@agentlens/core';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { OtlpSignal } from './otlp/index.js';
@@ -101,6 +102,8 @@ export class HubMetrics {
         }
       },
     });
+    // Set once: the limit is fixed when the thread starts (`agentlens serve` sets it, HUB_HEAP_LIMITS).
+    new Gauge({ ...meta(c.hubHeapLimit), registers }).set(getHeapStatistics().heap_size_limit);
     this.#retention = new Counter({ ...meta(c.hubRetentionDeleted), registers });
     new Gauge({ ...meta(c.hubBuildInfo), registers })
       .labels({ version: options.version, store: options.storeKind })

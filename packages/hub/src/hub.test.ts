@@ -209,6 +209,50 @@ describe('OTLP/HTTP answers', () => {
   });
 });
 
+describe('items per request', () => {
+  it('answers 413 with the reason to a request of more spans than the limit, stores none of it, and takes one at the limit', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    const limited = await createHub({ port: 0, store, maxItemsPerRequest: 5 });
+    try {
+      const over = spanBatch(6);
+      for (const [body, type] of [
+        [over.protobuf, 'application/x-protobuf'],
+        [over.json, 'application/json'],
+      ] as const) {
+        const res = await fetch(`${limited.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': type },
+          body,
+        });
+        expect(res.status).toBe(413);
+        expect(Buffer.from(await res.arrayBuffer()).toString('utf8')).toContain(
+          'the request carries 6 spans, more than the 5 the hub takes in one request; send smaller batches',
+        );
+      }
+      expect((await store.listTraces({}, null, 10)).traces).toHaveLength(0);
+      const metrics = await (await fetch(`${limited.url}/metrics`)).text();
+      expect(metrics).toContain(
+        'agentlens_hub_rejected_items_total{signal="traces",reason="too_many_items"} 12',
+      );
+      expect(metrics).toContain(
+        'agentlens_hub_requests_total{transport="http",signal="traces",outcome="too_large"} 2',
+      );
+
+      const res = await fetch(`${limited.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: spanBatch(5).json,
+      });
+      expect(res.status).toBe(200);
+      const traces = (await store.listTraces({}, null, 10)).traces;
+      expect(traces.reduce((sum, t) => sum + t.spanCount, 0)).toBe(5);
+    } finally {
+      await limited.close();
+      await store.close();
+    }
+  });
+});
+
 describe('tokens', () => {
   it('requires the bearer token when one is set', async () => {
     const secret = 's3cret-token-value';

@@ -55,8 +55,14 @@ export interface HubOptions {
    */
   readonly maxQueuedItems?: number;
   /**
-   * Bytes of OTLP/HTTP request bodies (by `Content-Length`) in hand at once; past it, 429 before
-   * the body is read. Default 32 MiB.
+   * Items (spans, log records, data points) one export request may carry; a request with more is
+   * answered 413 before its items are decoded. Default 32 768.
+   */
+  readonly maxItemsPerRequest?: number;
+  /**
+   * Bytes of OTLP/HTTP request bodies in hand at once, decompressed; past it, 429 (before the body
+   * is read when its `Content-Length` says so, else once it is inflated). A request alone is always
+   * taken (the body limit bounds it). Default 8 MiB.
    */
   readonly maxBodyBytesInFlight?: number;
   /**
@@ -125,7 +131,7 @@ const DEFAULT_PORT = 4318;
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
 const DEFAULT_RETENTION_INTERVAL_MS = 60_000;
-const DEFAULT_BODY_BYTES_IN_FLIGHT = 32 * 1024 * 1024;
+const DEFAULT_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
 /** Paths open without the token: a probe reveals only up or down, so a kubelet can call it. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -266,6 +272,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     ...(decodePool === undefined ? {} : { decodePool }),
     observer: metrics.observer,
     ...(options.maxQueuedItems === undefined ? {} : { maxQueuedItems: options.maxQueuedItems }),
+    ...(options.maxItemsPerRequest === undefined ? {} : { maxItemsPerRequest: options.maxItemsPerRequest }),
   });
 
   const logLevel = options.logLevel ?? 'silent';

@@ -14,6 +14,7 @@ export type {
   TracesResponse,
 } from './api/api-types.js';
 export { parseByteSize, parseDuration } from './api/duration.js';
+export { HUB_HEAP_LIMITS } from './heap-limits.js';
 export type { Hub, HubLogLevel, HubOptions, HubRetentionOptions } from './hub.js';
 export { createHub } from './hub.js';
 export type {
@@ -30,6 +31,7 @@ export {
   decodeTraces,
   encodeExportResponse,
   OtlpDecodeError,
+  OtlpTooManyItemsError,
 } from './otlp/index.js';
 export { HubError } from './receiver/index.js';
 export type {

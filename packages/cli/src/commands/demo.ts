@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type DemoCounts, type DemoHandle, type DemoOptions, runDemo } from '../demo/app.js';
+import type { DemoCounts, DemoHandle, DemoOptions } from '../demo/app.js';
 import { usd as dollars, duration, hubUrl, port } from '../option-parsers.js';
 
 function rate(value: string): number {
@@ -62,7 +62,7 @@ interface DemoCommandOptions {
 
 /** What the command needs from outside; tests replace them. */
 export interface DemoCommandDeps {
-  /** Starts the demo. Default {@link runDemo}. */
+  /** Starts the demo. Default `runDemo` of `demo/app.ts`. */
   readonly run?: (options: DemoOptions) => Promise<DemoHandle>;
   /** Where the command prints. Default stdout. */
   readonly write?: (text: string) => void;
@@ -75,7 +75,8 @@ export interface DemoCommandDeps {
  * with its own `/metrics` and `/health`, until Ctrl-C or `--duration`.
  */
 export function demoCommand(deps: DemoCommandDeps = {}): Command {
-  const run = deps.run ?? runDemo;
+  // The app (and the hub in it) loads only when the command runs: main.ts loads every definition.
+  const run = deps.run ?? (async (options: DemoOptions) => (await import('../demo/app.js')).runDemo(options));
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const progressEveryMs = deps.progressEveryMs ?? 10_000;
   return new Command('demo')

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { ReportSchema } from '@agentlens/core';
-import { parseDuration } from '@agentlens/hub';
 import { HubClient } from '@agentlens/hub/client';
+import { parseDuration } from '@agentlens/hub/options';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { describeHubError } from '../monitor/hub-errors.js';
 import { renderMarkdown } from '../monitor/markdown.js';
@@ -62,6 +61,8 @@ async function exportReport(
   } catch (error) {
     throw new MonitorError(describeHubError(error));
   }
+  // Loaded here: the schema (zod) is heavy, and main.ts loads every command's definition.
+  const { ReportSchema } = await import('@agentlens/core');
   const checked = ReportSchema.safeParse(sample.report);
   if (!checked.success) {
     const issue = checked.error.issues[0];

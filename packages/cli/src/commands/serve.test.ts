@@ -1,12 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HUB_HEAP_LIMITS, SqliteStore } from '@agentlens/hub';
 import { HubClient } from '@agentlens/hub/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeWithTool } from '../../../../test-support/require-tool.js';
 import { findPostgres, startPostgres, type TestServer } from '../../../../test-support/test-servers.js';
+import { spanBatch } from '../../../hub/src/otlp/exporter-capture.test-helpers.js';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
 
@@ -135,10 +139,60 @@ describe('agentlens serve', () => {
     expect(page.status, html).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(html).toMatch(/<script[^>]+src="\/assets\//);
+    // The hub runs under its heap limit (HUB_HEAP_LIMITS), not the process's default of gigabytes.
+    const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+    const limit = Number(/^agentlens_hub_heap_limit_bytes (\d+)$/m.exec(metrics)?.[1]);
+    expect(limit).toBeGreaterThanOrEqual(HUB_HEAP_LIMITS.maxOldGenerationSizeMb * 2 ** 20);
+    expect(limit).toBeLessThanOrEqual(
+      (HUB_HEAP_LIMITS.maxOldGenerationSizeMb + HUB_HEAP_LIMITS.maxYoungGenerationSizeMb) * 2 ** 20,
+    );
     expect(existsSync(db)).toBe(true);
     hub.child.kill('SIGTERM');
     expect(await hub.exited).toBe(0);
     expect(hub.out()).toContain('stopped (SIGTERM)');
+    // Closed cleanly: the WAL was checkpointed into the database and removed.
+    expect(existsSync(`${db}-wal`)).toBe(false);
+    const reopened = new SqliteStore({ path: db });
+    expect((await reopened.listTraces({}, null, 10)).traces.map((t) => t.rootSpanName)).toEqual([
+      'invoke_agent Planner',
+    ]);
+    await reopened.close();
+  });
+
+  it('takes the largest request it admits under its heap limits', { timeout: 120_000 }, async () => {
+    // As many spans as one request may carry (maxItemsPerRequest), with GenAI attributes and an
+    // event each: decoded and committed inside the heap limits of the hub's thread.
+    const spans = 32_768;
+    const { protobuf } = spanBatch(spans);
+    expect(protobuf.byteLength).toBeGreaterThan(12 * 2 ** 20);
+    const db = join(mkdtempSync(join(tmpdir(), 'agentlens-serve-')), 'hub.db');
+    const hub = await serve(['--port', '0', '--no-grpc', '--db', db]);
+    try {
+      const response = await fetch(`${hub.url}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-protobuf' },
+        body: protobuf,
+      });
+      expect(response.status).toBe(200);
+      const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      expect(metrics).toContain(`agentlens_hub_received_items_total{signal="traces"} ${spans}\n`);
+    } finally {
+      hub.child.kill('SIGTERM');
+      expect(await hub.exited, hub.out()).toBe(0);
+    }
+  });
+
+  it('says why when the hub cannot start, and exits 1', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const { code, out } = await refused(['--port', String(port), '--no-grpc', '--db', ':memory:']);
+      expect(code).toBe(1);
+      expect(out).toMatch(/^agentlens: .*EADDRINUSE/m);
+    } finally {
+      taken.close();
+    }
   });
 
   it('runs without gRPC when asked', async () => {

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
-import { createHub, DEFAULT_SQLITE_PATH, type HubRetentionOptions } from '@agentlens/hub';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_SQLITE_PATH, HUB_HEAP_LIMITS } from '@agentlens/hub/options';
 import { UI_DIST_DIR } from '@agentlens/ui';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { byteSize, duration, port, usd } from '../option-parsers.js';
-import { openStore, type StoreTarget, storeTarget } from '../store-target.js';
+import { type StoreTarget, storeTarget } from '../store-target.js';
+import type { ServeThreadConfig, ServeThreadMessage } from './serve-thread.js';
 
 function target(value: string): StoreTarget {
   try {
@@ -83,48 +85,95 @@ Examples:
   AGENTLENS_TOKEN=secret agentlens serve --host 0.0.0.0 --db postgres://agentlens@db:5432/agentlens`,
     )
     .action(async (options: ServeOptions & { grpc?: boolean }) => {
-      const grpcPort = options.grpc === false ? null : (options.grpcPort as number);
-      const retention: HubRetentionOptions = {
-        ...(options.retention === undefined ? {} : { maxAgeMs: options.retention }),
-        ...(options.maxDbSize === undefined ? {} : { maxBytes: options.maxDbSize }),
-      };
-      const store = await openStore(options.db);
-      const hub = await createHub({
+      const config: ServeThreadConfig = {
         port: options.port,
-        grpcPort,
+        grpcPort: options.grpc === false ? null : (options.grpcPort as number),
         host: options.host,
-        store,
-        retention,
+        db: options.db,
+        retention: {
+          ...(options.retention === undefined ? {} : { maxAgeMs: options.retention }),
+          ...(options.maxDbSize === undefined ? {} : { maxBytes: options.maxDbSize }),
+        },
         ...(options.budget === undefined ? {} : { dailyBudgetUsd: options.budget }),
-        logLevel: 'warn',
-        ui: { distDir: UI_DIST_DIR },
-      }).catch(async (error: unknown) => {
-        await store.close();
-        throw error;
-      });
-      const lines = [
-        `agentlens hub listening on ${hub.url}`,
-        `  OTLP/HTTP: ${hub.url}/v1/traces, /v1/logs, /v1/metrics`,
-        `  OTLP/gRPC: ${hub.grpcUrl ?? 'off'}`,
-        `  API:       ${hub.url}/api/traces, /api/stats/agents, ...   metrics: ${hub.url}/metrics`,
-        `  web UI:    ${hub.url}/`,
+        uiDistDir: UI_DIST_DIR,
+      };
+      const banner = (url: string, grpcUrl: string | null) => [
+        `agentlens hub listening on ${url}`,
+        `  OTLP/HTTP: ${url}/v1/traces, /v1/logs, /v1/metrics`,
+        `  OTLP/gRPC: ${grpcUrl ?? 'off'}`,
+        `  API:       ${url}/api/traces, /api/stats/agents, ...   metrics: ${url}/metrics`,
+        `  web UI:    ${url}/`,
         `  data:      ${options.db.kind === 'sqlite' ? resolve(options.db.path) : options.db.display}`,
         `  retention: ${describeRetention(options.retention, options.maxDbSize)}`,
         ...(options.budget === undefined ? [] : [`  budget:    $${options.budget.toFixed(2)} a day`]),
         'Ctrl-C to stop.',
       ];
-      // The handlers go in before the banner: whoever waits for "Ctrl-C to stop" may signal at once.
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        // close() lets requests in hand finish, commits the ingest queue, then closes the store.
-        await hub.close();
-        await store.close();
-        process.stdout.write(`stopped (${signal})\n`);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-      process.stdout.write(`${lines.join('\n')}\n`);
+      const signal = await serveInThread(config, (url, grpcUrl) =>
+        process.stdout.write(`${banner(url, grpcUrl).join('\n')}\n`),
+      );
+      process.stdout.write(`stopped (${signal})\n`);
     });
+}
+
+/**
+ * Starts the hub's thread (`serve-thread.ts`) under {@link HUB_HEAP_LIMITS}. Built, it is the
+ * sibling `.js` file; from the sources (the tests run the command under tsx), a Node 20 worker does
+ * not inherit the loader's hooks, so the thread registers tsx before it loads the `.ts` file.
+ */
+function startServeThread(config: ServeThreadConfig): Worker {
+  const options = { workerData: config, resourceLimits: { ...HUB_HEAP_LIMITS } };
+  if (import.meta.url.endsWith('.js'))
+    return new Worker(new URL('./serve-thread.js', import.meta.url), options);
+  const file = JSON.stringify(new URL('./serve-thread.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${file}); });`;
+  return new Worker(bootstrap, { ...options, eval: true });
+}
+
+/**
+ * Runs the hub in its thread until SIGINT or SIGTERM, and resolves with that signal's name once
+ * the hub has closed (its ingest queue committed, the store closed). `onListening` runs once the
+ * hub listens. Rejects when the hub could not start, or when its thread died (out of memory among
+ * other causes); what it had acknowledged is committed all the same.
+ */
+async function serveInThread(
+  config: ServeThreadConfig,
+  onListening: (url: string, grpcUrl: string | null) => void,
+): Promise<string> {
+  const thread = startServeThread(config);
+  let signal: string | undefined;
+  let failure: string | undefined;
+  // The handlers go in before the banner: whoever waits for "Ctrl-C to stop" may signal at once.
+  const onSignal = (name: string) => {
+    if (signal !== undefined) return;
+    signal = name;
+    thread.postMessage({ type: 'stop' });
+  };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigterm);
+  thread.on('message', (message: ServeThreadMessage) => {
+    if (message.type === 'listening') onListening(message.url, message.grpcUrl);
+    else failure = message.message;
+  });
+  try {
+    const code = await new Promise<number>((resolvePromise, reject) => {
+      thread.once('error', (error: Error & { code?: string }) =>
+        reject(
+          new Error(
+            error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+              ? `the hub ran out of memory (heap limit ${HUB_HEAP_LIMITS.maxOldGenerationSizeMb} MB): ${error.message}`
+              : `the hub stopped: ${error.message}`,
+          ),
+        ),
+      );
+      thread.once('exit', resolvePromise);
+    });
+    if (failure !== undefined) throw new Error(failure);
+    if (code !== 0 || signal === undefined) throw new Error(`the hub's thread ended (exit code ${code})`);
+    return signal;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+  }
 }

@@ -1,6 +1,6 @@
 import type { Report } from '@agentlens/core';
-import { parseDuration } from '@agentlens/hub';
 import type { HubClient } from '@agentlens/hub/client';
+import { parseDuration } from '@agentlens/hub/options';
 
 /** What one refresh of the dashboard (or one report) reads from the hub. */
 export interface MonitorSample {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { GENAI_PRICES_DATASET, GENAI_PRICES_DATE } from '@agentlens/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubApiError, HubClient } from '../client/index.js';
@@ -282,6 +283,8 @@ describe("the hub's own /metrics", () => {
     );
     expect(text).toMatch(/^agentlens_hub_ingest_queue_items 0$/m);
     expect(text).toMatch(/^agentlens_hub_database_size_bytes [1-9]\d*$/m);
+    // In-process, the hub has the heap limit of the process that embeds it.
+    expect(text).toContain(`agentlens_hub_heap_limit_bytes ${getHeapStatistics().heap_size_limit}\n`);
     expect(text).toMatch(/^agentlens_hub_store_write_duration_seconds_count\{signal="traces"\} 1$/m);
     expect(text).toContain('process_resident_memory_bytes');
     expect((await fetch(`${hub.url}/metrics`)).status).toBe(401);

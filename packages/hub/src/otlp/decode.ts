@@ -13,7 +13,9 @@ import { decodeLogsProtobuf, decodeMetricsProtobuf, decodeTracesProtobuf } from 
 //   instrumentation scope attached. Invalid items are counted in `rejected`, the first reason in
 //   `rejectReason`; the rest of the batch is kept (OTLP partial success).
 // - An empty body, `{}` or a request with no items decodes to zero items.
-// - A body that cannot be decoded at all throws OtlpDecodeError; nothing else is ever thrown.
+// - A body that cannot be decoded at all throws OtlpDecodeError. A request of more than `maxItems`
+//   items (spans, log records, data points; default no limit) throws OtlpTooManyItemsError,
+//   counted before any item is decoded. Nothing else is ever thrown.
 
 /**
  * Decodes an OTLP `ExportTraceServiceRequest` into spans.
@@ -21,13 +23,21 @@ import { decodeLogsProtobuf, decodeMetricsProtobuf, decodeTracesProtobuf } from 
  * @example
  * const { spans, rejected, rejectReason } = decodeTraces(body, 'protobuf');
  */
-export function decodeTraces(body: Uint8Array, encoding: OtlpEncoding): TracesDecodeResult {
-  return encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+export function decodeTraces(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  maxItems = Number.POSITIVE_INFINITY,
+): TracesDecodeResult {
+  return encoding === 'json' ? decodeTracesJson(body, maxItems) : decodeTracesProtobuf(body, maxItems);
 }
 
 /** Decodes an OTLP `ExportLogsServiceRequest` into log records (see {@link decodeTraces}). */
-export function decodeLogs(body: Uint8Array, encoding: OtlpEncoding): LogsDecodeResult {
-  return encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
+export function decodeLogs(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  maxItems = Number.POSITIVE_INFINITY,
+): LogsDecodeResult {
+  return encoding === 'json' ? decodeLogsJson(body, maxItems) : decodeLogsProtobuf(body, maxItems);
 }
 
 /**
@@ -35,6 +45,10 @@ export function decodeLogs(body: Uint8Array, encoding: OtlpEncoding): LogsDecode
  * gauge, sum, histogram, exponential histogram or summary (the last two with count and sum only).
  * The points of a metric without a name are rejected.
  */
-export function decodeMetrics(body: Uint8Array, encoding: OtlpEncoding): MetricsDecodeResult {
-  return encoding === 'json' ? decodeMetricsJson(body) : decodeMetricsProtobuf(body);
+export function decodeMetrics(
+  body: Uint8Array,
+  encoding: OtlpEncoding,
+  maxItems = Number.POSITIVE_INFINITY,
+): MetricsDecodeResult {
+  return encoding === 'json' ? decodeMetricsJson(body, maxItems) : decodeMetricsProtobuf(body, maxItems);
 }

@@ -8,4 +8,5 @@ export type {
 } from './decode-result.js';
 export type { PartialSuccess } from './export-response.js';
 export { encodeExportResponse } from './export-response.js';
+export { OtlpTooManyItemsError } from './item-count.js';
 export { OtlpDecodeError } from './otlp-decode-error.js';

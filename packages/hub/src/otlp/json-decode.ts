@@ -11,6 +11,7 @@ import type {
 } from '@agentlens/core';
 import type { LogsDecodeResult, MetricsDecodeResult, TracesDecodeResult } from './decode-result.js';
 import { Rejections } from './decode-result.js';
+import { checkItemCount, countItemsJson } from './item-count.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import {
   asBuffer,
@@ -436,8 +437,9 @@ function span(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpSpan[]): stri
 }
 
 /** Decodes an `ExportTraceServiceRequest` in OTLP/HTTP JSON. */
-export function decodeTracesJson(body: Uint8Array): TracesDecodeResult {
+export function decodeTracesJson(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): TracesDecodeResult {
   const req = parse(body);
+  checkItemCount('traces', countItemsJson('traces', req), maxItems);
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
   walk(
@@ -485,8 +487,9 @@ function logRecord(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpLog[]): 
 }
 
 /** Decodes an `ExportLogsServiceRequest` in OTLP/HTTP JSON. */
-export function decodeLogsJson(body: Uint8Array): LogsDecodeResult {
+export function decodeLogsJson(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): LogsDecodeResult {
   const req = parse(body);
+  checkItemCount('logs', countItemsJson('logs', req), maxItems);
   const logs: OtlpLog[] = [];
   const rejections = new Rejections();
   walk(
@@ -570,8 +573,12 @@ function metric(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpMetricPoint
 }
 
 /** Decodes an `ExportMetricsServiceRequest` in OTLP/HTTP JSON. */
-export function decodeMetricsJson(body: Uint8Array): MetricsDecodeResult {
+export function decodeMetricsJson(
+  body: Uint8Array,
+  maxItems = Number.POSITIVE_INFINITY,
+): MetricsDecodeResult {
   const req = parse(body);
+  checkItemCount('metrics', countItemsJson('metrics', req), maxItems);
   const points: OtlpMetricPoint[] = [];
   const rejections = new Rejections();
   walk(

@@ -10,6 +10,7 @@ import type {
 } from '@agentlens/core';
 import type { LogsDecodeResult, MetricsDecodeResult, TracesDecodeResult } from './decode-result.js';
 import { Rejections } from './decode-result.js';
+import { checkItemCount, countItemsProtobuf } from './item-count.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
 import { LogsRequest, MetricsRequest, TraceRequest } from './schema.js';
 import {
@@ -254,7 +255,12 @@ function span(s: PbSpan, resource: Attributes, sc: OtlpScope): OtlpSpan | string
 }
 
 /** Decodes an `ExportTraceServiceRequest` in protobuf. */
-export function decodeTracesProtobuf(body: Uint8Array): TracesDecodeResult {
+export function decodeTracesProtobuf(
+  body: Uint8Array,
+  maxItems = Number.POSITIVE_INFINITY,
+): TracesDecodeResult {
+  if (maxItems !== Number.POSITIVE_INFINITY)
+    checkItemCount('traces', countItemsProtobuf('traces', body), maxItems);
   const req = parse<PbTraceRequest>(TraceRequest, body);
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
@@ -303,7 +309,9 @@ function logRecord(r: PbLogRecord, resource: Attributes, sc: OtlpScope): OtlpLog
 }
 
 /** Decodes an `ExportLogsServiceRequest` in protobuf. */
-export function decodeLogsProtobuf(body: Uint8Array): LogsDecodeResult {
+export function decodeLogsProtobuf(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): LogsDecodeResult {
+  if (maxItems !== Number.POSITIVE_INFINITY)
+    checkItemCount('logs', countItemsProtobuf('logs', body), maxItems);
   const req = parse<PbLogsRequest>(LogsRequest, body);
   const logs: OtlpLog[] = [];
   const rejections = new Rejections();
@@ -374,7 +382,12 @@ function metricPoints(
 }
 
 /** Decodes an `ExportMetricsServiceRequest` in protobuf. */
-export function decodeMetricsProtobuf(body: Uint8Array): MetricsDecodeResult {
+export function decodeMetricsProtobuf(
+  body: Uint8Array,
+  maxItems = Number.POSITIVE_INFINITY,
+): MetricsDecodeResult {
+  if (maxItems !== Number.POSITIVE_INFINITY)
+    checkItemCount('metrics', countItemsProtobuf('metrics', body), maxItems);
   const req = parse<PbMetricsRequest>(MetricsRequest, body);
   const points: OtlpMetricPoint[] = [];
   const rejections = new Rejections();

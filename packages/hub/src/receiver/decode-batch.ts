@@ -22,7 +22,7 @@ export interface DecodedBatch {
 
 /**
  * Decodes and normalizes one OTLP export request. Throws `OtlpDecodeError` when the body cannot be
- * decoded at all; nothing else. Pure: the same on the main thread and in a decode worker. With
+ * decoded at all, `OtlpTooManyItemsError` when it carries more than `maxItems` items; nothing else. Pure: the same on the main thread and in a decode worker. With
  * `encode`, spans come back as {@link DecodedBatch.encodedSpans} instead of records (for a store
  * with `writeEncodedSpans`).
  */
@@ -32,9 +32,10 @@ export function decodeBatch(
   encoding: OtlpEncoding,
   prices: PriceCatalog,
   encode = false,
+  maxItems = Number.POSITIVE_INFINITY,
 ): DecodedBatch {
   if (signal === 'traces') {
-    const result = decodeTraces(body, encoding);
+    const result = decodeTraces(body, encoding, maxItems);
     const spans: SpanRecord[] = [];
     let rejected = result.rejected;
     let reason = result.rejectReason;
@@ -55,7 +56,7 @@ export function decodeBatch(
     };
   }
   if (signal === 'logs') {
-    const result = decodeLogs(body, encoding);
+    const result = decodeLogs(body, encoding, maxItems);
     return {
       logs: result.logs.map(toLogRecord),
       points: 0,
@@ -63,7 +64,7 @@ export function decodeBatch(
       ...(result.rejectReason === undefined ? {} : { reason: result.rejectReason }),
     };
   }
-  const result = decodeMetrics(body, encoding);
+  const result = decodeMetrics(body, encoding, maxItems);
   return {
     points: result.points.length,
     rejected: result.rejected,

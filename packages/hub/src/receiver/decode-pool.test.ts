@@ -89,6 +89,23 @@ describe.skipIf(!built)(`decode workers (${built ? 'built hub' : `skipped: needs
     }
   });
 
+  it('refuse a request over the item limit with OtlpTooManyItemsError, as the main thread does', async () => {
+    const { pool: poolModule, hub } = await load();
+    const pool = new poolModule.DecodePool(poolModule.decodeWorkerUrl() as URL, 1);
+    try {
+      const { protobuf } = spanBatch(300);
+      const error = await pool
+        .decode('traces', Buffer.from(protobuf), 'protobuf', true, 299)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(hub.OtlpTooManyItemsError);
+      expect(error).toMatchObject({ items: 300, limit: 299, noun: 'spans' });
+      const ok = await pool.decode('traces', Buffer.from(protobuf), 'protobuf', true, 300);
+      expect(ok.encodedSpans?.spanId).toHaveLength(300);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('decode large bodies for a hub, which stores what an inline hub stores', async () => {
     const { hub } = await load();
     const withWorkers = await hub.createHub({ port: 0, dbPath: join(dir, 'workers.db'), decodeWorkers: 1 });

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { DECODE_WORKER_HEAP_LIMITS } from '../heap-limits.js';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
-import { OtlpDecodeError } from '../otlp/index.js';
+import { OtlpDecodeError, OtlpTooManyItemsError } from '../otlp/index.js';
 import type { DecodedBatch } from './decode-batch.js';
 import type { DecodeRequest, DecodeResponse } from './decode-worker.js';
 
@@ -69,7 +70,8 @@ export class DecodePool {
   #spawn(): Worker {
     // No inherited flags: a TypeScript loader or a `--conditions` that points packages at their
     // sources would make the worker load .ts files it cannot run; the worker runs built code.
-    const worker = new Worker(this.#url, { execArgv: [] });
+    // Its heap is capped (a worker over it ends, and is replaced, see #wire).
+    const worker = new Worker(this.#url, { execArgv: [], resourceLimits: { ...DECODE_WORKER_HEAP_LIMITS } });
     // The pool must not keep a stopping process alive; close() terminates the workers.
     worker.unref();
     return worker;
@@ -83,7 +85,10 @@ export class DecodePool {
       slot.pending.delete(response.id);
       if ('batch' in response) pending.resolve(response.batch);
       else if ('decodeError' in response) pending.reject(new OtlpDecodeError(response.decodeError));
-      else pending.reject(new DecodeWorkerError(`decode worker failed: ${response.failure}`));
+      else if ('tooManyItems' in response) {
+        const { items, limit, noun } = response.tooManyItems;
+        pending.reject(new OtlpTooManyItemsError(items, limit, noun));
+      } else pending.reject(new DecodeWorkerError(`decode worker failed: ${response.failure}`));
     });
     const fail = (why: string) => {
       for (const p of slot.pending.values()) p.reject(new DecodeWorkerError(why));
@@ -101,15 +106,17 @@ export class DecodePool {
 
   /**
    * Decodes one request in a worker. Rejects with `OtlpDecodeError` when the body cannot be
-   * decoded, with {@link DecodeWorkerError} when the worker died. `body` is unusable afterwards
-   * when it owns its whole memory (it is transferred). With `encode`, spans come back encoded for
-   * the store (see `decodeBatch`).
+   * decoded, with `OtlpTooManyItemsError` when it carries more than `maxItems` items, with
+   * {@link DecodeWorkerError} when the worker died. `body` is unusable afterwards when it owns its
+   * whole memory (it is transferred). With `encode`, spans come back encoded for the store (see
+   * `decodeBatch`).
    */
   decode(
     signal: OtlpSignal,
     body: Uint8Array,
     encoding: OtlpEncoding,
     encode = false,
+    maxItems = Number.POSITIVE_INFINITY,
   ): Promise<DecodedBatch> {
     if (this.#closed) return Promise.reject(new DecodeWorkerError('the decode pool is closed'));
     let slot = this.#slots[0] as Slot;
@@ -126,7 +133,7 @@ export class DecodePool {
     // Transfer when the view owns its buffer outright; a view into a shared (pooled) buffer is copied.
     const owns = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength;
     const payload = owns ? body : body.slice();
-    const request: DecodeRequest = { id, signal, encoding, body: payload, encode };
+    const request: DecodeRequest = { id, signal, encoding, body: payload, encode, maxItems };
     return new Promise<DecodedBatch>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject, bytes: body.byteLength });
       slot.worker.postMessage(request, [payload.buffer as ArrayBuffer]);

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { PriceCatalog } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
-import { OtlpDecodeError } from '../otlp/index.js';
+import { OtlpDecodeError, OtlpTooManyItemsError } from '../otlp/index.js';
 import { decodeBatch } from './decode-batch.js';
 
 /** A request to a decode worker. */
@@ -16,12 +16,15 @@ export interface DecodeRequest {
   readonly body: Uint8Array;
   /** Spans encoded for the store (see `decodeBatch`'s `encode`). */
   readonly encode: boolean;
+  /** Items the request may carry at most (see `decodeBatch`). */
+  readonly maxItems: number;
 }
 
 /** A worker's answer: the batch, or why the body could not be decoded. */
 export type DecodeResponse =
   | { readonly id: number; readonly batch: ReturnType<typeof decodeBatch> }
   | { readonly id: number; readonly decodeError: string }
+  | { readonly id: number; readonly tooManyItems: { items: number; limit: number; noun: string } }
   | { readonly id: number; readonly failure: string };
 
 const prices = new PriceCatalog();
@@ -31,13 +34,21 @@ parentPort?.on('message', (request: DecodeRequest) => {
   try {
     response = {
       id: request.id,
-      batch: decodeBatch(request.signal, request.body, request.encoding, prices, request.encode),
+      batch: decodeBatch(
+        request.signal,
+        request.body,
+        request.encoding,
+        prices,
+        request.encode,
+        request.maxItems,
+      ),
     };
   } catch (error) {
-    response =
-      error instanceof OtlpDecodeError
-        ? { id: request.id, decodeError: error.message }
-        : { id: request.id, failure: error instanceof Error ? error.message : String(error) };
+    if (error instanceof OtlpDecodeError) response = { id: request.id, decodeError: error.message };
+    else if (error instanceof OtlpTooManyItemsError) {
+      const { items, limit, noun } = error;
+      response = { id: request.id, tooManyItems: { items, limit, noun } };
+    } else response = { id: request.id, failure: error instanceof Error ? error.message : String(error) };
   }
   parentPort?.postMessage(response);
 });

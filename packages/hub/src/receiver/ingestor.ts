@@ -1,6 +1,6 @@
 import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
-import { OtlpDecodeError } from '../otlp/index.js';
+import { OtlpDecodeError, OtlpTooManyItemsError } from '../otlp/index.js';
 import { type EncodedSpanBatch, encodeSpans, spansFromColumns } from '../store/encoded-spans.js';
 import type { Store } from '../store/index.js';
 import { type DecodedBatch, decodeBatch } from './decode-batch.js';
@@ -10,7 +10,8 @@ import { HubError } from './hub-error.js';
 /**
  * Takes one OTLP export request (the raw, decompressed body) and resolves once everything valid
  * in it is committed to the store, with the partial success to report (undefined when nothing was
- * rejected). Rejects only with a {@link HubError}: 400 when the body cannot be decoded, 429 when
+ * rejected). Rejects only with a {@link HubError}: 400 when the body cannot be decoded, 413 when it
+ * carries more items than {@link IngestorOptions.maxItemsPerRequest}, 429 when
  * the ingest queue is full, 503 when the store failed or the hub is stopping (both with
  * `retryAfterSeconds`). Nothing of a rejected request is stored. The HTTP and gRPC receivers both
  * call this, so both answer the same way.
@@ -28,6 +29,7 @@ export type RejectReason =
   | 'overloaded'
   | 'store_failed'
   | 'decode_failed'
+  | 'too_many_items'
   | 'stopping';
 
 /** Callbacks for the hub's own metrics. They must not throw; the ingestor does not catch them. */
@@ -58,6 +60,14 @@ export interface IngestorOptions {
   readonly decodePool?: DecodePool;
   /** Smaller bodies are decoded inline (a worker round trip costs more than they do). Default 16 KiB. */
   readonly inlineBelowBytes?: number;
+  /**
+   * Items (spans, log records, data points) one request may carry; a request with more is refused
+   * with 413 before its items are decoded. It bounds what one request costs in memory once decoded
+   * (about 3 KB a span at the peak of decoding), which the body limit alone does not: 20 MiB hold
+   * 50 000 spans with GenAI attributes and an event each, or 300 000 minimal ones. Default 32 768,
+   * 64 times the OpenTelemetry SDKs' export batch of 512.
+   */
+  readonly maxItemsPerRequest?: number;
   /** Bytes of bodies waiting in the decode workers at most; past it, 429. Default 32 MiB. */
   readonly maxDecodingBytes?: number;
   readonly observer?: IngestObserver;
@@ -78,6 +88,7 @@ const DEFAULT_MAX_QUEUED_ITEMS = 20_000;
 const DEFAULT_MAX_BATCH_ITEMS = 20_000;
 const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
 const DEFAULT_MAX_DECODING_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_ITEMS_PER_REQUEST = 32_768;
 const RETRY_AFTER_SECONDS = 1;
 
 const NO_OBSERVER: IngestObserver = {
@@ -122,6 +133,7 @@ export class Ingestor {
   readonly #pool: DecodePool | undefined;
   readonly #inlineBelow: number;
   readonly #maxDecoding: number;
+  readonly #maxItems: number;
   /** The store takes encoded spans: decode workers encode them, off the main thread. */
   readonly #encode: boolean;
   readonly #queue: WriteJob[] = [];
@@ -145,6 +157,10 @@ export class Ingestor {
     this.#pool = options.decodePool;
     this.#inlineBelow = options.inlineBelowBytes ?? DEFAULT_INLINE_BELOW_BYTES;
     this.#maxDecoding = options.maxDecodingBytes ?? DEFAULT_MAX_DECODING_BYTES;
+    this.#maxItems = options.maxItemsPerRequest ?? DEFAULT_MAX_ITEMS_PER_REQUEST;
+    if (!Number.isInteger(this.#maxItems) || this.#maxItems < 1) {
+      throw new RangeError(`maxItemsPerRequest must be a positive integer, got ${String(this.#maxItems)}`);
+    }
     this.#encode = takesEncodedSpans(options.store);
   }
 
@@ -171,6 +187,10 @@ export class Ingestor {
       if (error instanceof OtlpDecodeError) {
         this.#observer.rejected(signal, 'malformed', 0);
         throw new HubError(400, 'bad_request', error.message);
+      }
+      if (error instanceof OtlpTooManyItemsError) {
+        this.#observer.rejected(signal, 'too_many_items', error.items);
+        throw new HubError(413, 'payload_too_large', error.message);
       }
       if (error instanceof DecodeWorkerError) {
         this.#observer.rejected(signal, 'decode_failed', 0);
@@ -211,7 +231,7 @@ export class Ingestor {
   ): Promise<DecodedBatch> | DecodedBatch {
     const pool = this.#pool;
     if (pool === undefined || body.byteLength < this.#inlineBelow) {
-      return decodeBatch(signal, body, encoding, this.#prices);
+      return decodeBatch(signal, body, encoding, this.#prices, false, this.#maxItems);
     }
     if (pool.pendingBytes > 0 && pool.pendingBytes + body.byteLength > this.#maxDecoding) {
       this.#observer.rejected(signal, 'overloaded', 0);
@@ -222,7 +242,7 @@ export class Ingestor {
         RETRY_AFTER_SECONDS,
       );
     }
-    return pool.decode(signal, body, encoding, this.#encode);
+    return pool.decode(signal, body, encoding, this.#encode, this.#maxItems);
   }
 
   #enqueue(

@@ -55,9 +55,10 @@ export interface OtlpRouteOptions {
   readonly ingest: IngestFn;
   readonly bodyLimitBytes: number;
   /**
-   * Bytes of request bodies (as declared by `Content-Length`) being read, decoded and committed at
-   * once, at most. Past it, a request is answered 429 before its body is read, so a crowd of large
-   * exports cannot pile up in memory. A request alone is always taken.
+   * Bytes of request bodies, decompressed, being read, decoded and committed at once, at most.
+   * Past it, a request is answered 429: before its body is read when its `Content-Length` already
+   * says so, else (gzip, chunked) once it is read and inflated, so a crowd of large exports cannot
+   * pile up in memory. A request alone is always taken.
    */
   readonly maxBodyBytesInFlight: number;
 }
@@ -76,6 +77,14 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
     done(null, payload);
   });
 
+  const overloaded = (bytes: number) =>
+    new HubError(
+      429,
+      'overloaded',
+      `the hub holds ${bytes} bytes of requests already; retry later`,
+      RETRY_AFTER_SECONDS,
+    );
+
   const handle = async (signal: OtlpSignal, request: FastifyRequest, reply: FastifyReply) => {
     const encoding = requireEncoding(request.headers['content-type']);
     const gzip = isGzip(request.headers['content-encoding']);
@@ -90,23 +99,27 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
         request.body.on('error', () => {});
         request.body.resume();
       }
-      throw new HubError(
-        429,
-        'overloaded',
-        `the hub holds ${bytesInFlight} bytes of requests already; retry later`,
-        RETRY_AFTER_SECONDS,
-      );
+      throw overloaded(bytesInFlight);
     }
-    bytesInFlight += cost;
+    let held = cost;
+    bytesInFlight += held;
     let partial: Awaited<ReturnType<IngestFn>>;
     try {
       const body =
         request.body instanceof Readable
           ? await readBody(request.body, gzip, bodyLimitBytes)
           : Buffer.alloc(0);
+      // What the body costs is its inflated size: a gzip body (or one without Content-Length)
+      // takes its full share once read, and waits its turn when that is over the bound.
+      if (body.byteLength > held) {
+        bytesInFlight += body.byteLength - held;
+        held = body.byteLength;
+        if (bytesInFlight > maxBodyBytesInFlight && bytesInFlight > held)
+          throw overloaded(bytesInFlight - held);
+      }
       partial = await ingest(signal, body, encoding);
     } finally {
-      bytesInFlight -= cost;
+      bytesInFlight -= held;
     }
     return reply
       .code(200)

@@ -8,6 +8,7 @@ import {
   type SpanRecord,
 } from '@agentlens/core';
 import Database from 'better-sqlite3';
+import { DEFAULT_SQLITE_PATH } from '../options.js';
 import { type EncodedSpan, type EncodedSpanBatch, encodeSpans } from './encoded-spans.js';
 import {
   OpenRunsAccumulator,
@@ -79,8 +80,7 @@ import {
 } from './stored-rows.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
-/** Where the database lives when no path is given, relative to the working directory. */
-export const DEFAULT_SQLITE_PATH = './.agentlens/agentlens.db';
+export { DEFAULT_SQLITE_PATH };
 
 /**
  * How hard a commit waits for the disk.
