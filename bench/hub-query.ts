@@ -2,7 +2,7 @@
  * The hub's queries over a large store, in one run: 1 000 000 realistic agent spans (quick mode:
  * 20 000) spread over the last 7 days are written into a `SqliteStore` (the built package), then
  * the trace list, trace by id, stats and timeseries queries are timed, first on the store itself
- * (the floor: no HTTP, no JSON), then through the HTTP API of a hub (in a child process) on the
+ * (the floor: no HTTP, no JSON), then through the HTTP API of a hub (the built `agentlens serve`, in a child process) on the
  * same file, with the typed `HubClient`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -440,7 +440,7 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
       '',
       `Data: ${formatCount(loaded.traces)} realistic agent traces (an \`invoke_agent\` root, 4 to 6 \`chat\` calls with tokens, \`execute_tool\` calls between them, ${AGENTS.length} agents each in its own service, 6 models, 8 tools, about 6 % of traces failing; random-looking trace ids), evenly spread over the 7 days before the load, normalized and priced by \`normalizeSpan\` and written with \`SqliteStore.writeSpans\` (durability \`full\`) in batches of ${formatCount(plan.loadBatch)} spans; "writeSpans time" counts only those calls (generating and normalizing took the rest of the ${loaded.wallSeconds.toFixed(1)} s). Right after the load the store held ${formatBytes(loaded.sizeBytes)} with its WAL; disk/span is after a WAL checkpoint (all tables: spans, traces, rollups, services). RSS while loading: this process's resident set, sampled after every batch (it includes whatever the runner loaded before); spans are generated one batch ahead of the store, never held all at once. The 24 h window covers ${formatCount(rollups.day)} rollup rows, the 7 d window ${formatCount(rollups.week)}.`,
       '',
-      `Each query: ${budget(plan.query)}; trace by id: ${budget(plan.traceById)}, a new random stored trace each call (the same sequence both ways). Store: the \`SqliteStore\` that was just loaded (its page cache warm), called in this process. HTTP: \`HubClient\` (fetch, keep-alive) in this process against a hub in a child process on the same file, after the store was closed; the figures include the hub's routing, JSON serialization and the client's parsing. Windows end at the time of each call (\`window=24h\` / \`7d\` over HTTP). The hub's peak RSS during the HTTP queries was ${formatBytes(report.maxRssBytes)}.`,
+      `Each query: ${budget(plan.query)}; trace by id: ${budget(plan.traceById)}, a new random stored trace each call (the same sequence both ways). Store: the \`SqliteStore\` that was just loaded (its page cache warm), called in this process. HTTP: \`HubClient\` (fetch, keep-alive) in this process against the built \`agentlens serve\` in a child process on the same file, after the store was closed; the figures include the hub's routing, JSON serialization and the client's parsing. Windows end at the time of each call (\`window=24h\` / \`7d\` over HTTP). The hub's peak RSS during the HTTP queries was ${formatBytes(report.maxRssBytes)}.`,
     ].join('\n');
   } finally {
     hub?.kill();

@@ -51,7 +51,7 @@ export interface HubOptions {
   readonly bodyLimitBytes?: number;
   /**
    * Spans and log records waiting for the store at most; past it, ingest answers 429 with
-   * `Retry-After`. Default 20 000.
+   * `Retry-After`. Default 10 000.
    */
   readonly maxQueuedItems?: number;
   /**
@@ -328,7 +328,12 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
-  registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes, maxBodyBytesInFlight });
+  registerOtlpRoutes(app, {
+    ingest: ingestor.ingest,
+    checkCapacity: ingestor.checkCapacity,
+    bodyLimitBytes,
+    maxBodyBytesInFlight,
+  });
 
   const retention = options.retention;
   const policy: RetentionPolicy | undefined =

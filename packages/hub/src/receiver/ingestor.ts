@@ -14,12 +14,15 @@ import { HubError } from './hub-error.js';
  * carries more items than {@link IngestorOptions.maxItemsPerRequest}, 429 when
  * the ingest queue is full, 503 when the store failed or the hub is stopping (both with
  * `retryAfterSeconds`). Nothing of a rejected request is stored. The HTTP and gRPC receivers both
- * call this, so both answer the same way.
+ * call this, so both answer the same way. `decoded`, when given, is called once the body has been
+ * decoded (or found undecodable) and is no longer held: from then on the request holds only its
+ * items, which the queue's bound covers.
  */
 export type IngestFn = (
   signal: OtlpSignal,
   body: Uint8Array,
   encoding: OtlpEncoding,
+  decoded?: () => void,
 ) => Promise<PartialSuccess | undefined>;
 
 /** Why items or requests were turned away, as the hub's own metrics label them. */
@@ -48,7 +51,8 @@ export interface IngestorOptions {
   /**
    * Spans and log records decoded but not yet committed, at most. Past it, requests get 429 with
    * `Retry-After` instead of growing memory; a request alone in the queue is always taken, however
-   * large (the body limit bounds it). Default 20 000 (about 60 MB of decoded spans).
+   * large (the item limit bounds it). Default 10 000 (about 20 MB of decoded spans, which with
+   * the bodies being decoded fits the hub's heap limits, `HUB_HEAP_LIMITS`).
    */
   readonly maxQueuedItems?: number;
   /** Items per store transaction at most when several requests are committed together. Default 20 000. */
@@ -84,7 +88,7 @@ interface WriteJob {
   readonly reject: (error: unknown) => void;
 }
 
-const DEFAULT_MAX_QUEUED_ITEMS = 20_000;
+const DEFAULT_MAX_QUEUED_ITEMS = 10_000;
 const DEFAULT_MAX_BATCH_ITEMS = 20_000;
 const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
 const DEFAULT_MAX_DECODING_BYTES = 32 * 1024 * 1024;
@@ -174,16 +178,38 @@ export class Ingestor {
     return this.#maxQueued;
   }
 
+  /**
+   * Throws the 429 a request would get once decoded when the queue is already full, so that a
+   * receiver can refuse it before reading or decoding it (the work would be thrown away).
+   */
+  readonly checkCapacity = (signal: OtlpSignal): void => {
+    if (signal === 'metrics' || this.#queuedItems < this.#maxQueued) return;
+    this.#observer.rejected(signal, 'overloaded', 0);
+    throw this.#queueFull();
+  };
+
+  #queueFull(): HubError {
+    return new HubError(
+      429,
+      'overloaded',
+      `the ingest queue is full (${this.#queuedItems} of ${this.#maxQueued} items waiting for the store); retry later`,
+      RETRY_AFTER_SECONDS,
+    );
+  }
+
   /** See {@link IngestFn}. */
-  readonly ingest: IngestFn = async (signal, body, encoding) => {
+  readonly ingest: IngestFn = async (signal, body, encoding, onDecoded) => {
     if (this.#stopping) {
       this.#observer.rejected(signal, 'stopping', 0);
       throw new HubError(503, 'unavailable', 'the hub is shutting down', RETRY_AFTER_SECONDS);
     }
+    this.checkCapacity(signal);
     let decoded: DecodedBatch;
     try {
       decoded = await this.#decode(signal, body, encoding);
+      onDecoded?.();
     } catch (error) {
+      onDecoded?.();
       if (error instanceof OtlpDecodeError) {
         this.#observer.rejected(signal, 'malformed', 0);
         throw new HubError(400, 'bad_request', error.message);
@@ -254,14 +280,7 @@ export class Ingestor {
   ): Promise<void> {
     if (this.#queuedItems > 0 && this.#queuedItems + size > this.#maxQueued) {
       this.#observer.rejected(signal, 'overloaded', size);
-      return Promise.reject(
-        new HubError(
-          429,
-          'overloaded',
-          `the ingest queue is full (${this.#queuedItems} of ${this.#maxQueued} items waiting for the store); retry later`,
-          RETRY_AFTER_SECONDS,
-        ),
-      );
+      return Promise.reject(this.#queueFull());
     }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ signal, spans, encoded, logs, size, resolve, reject });

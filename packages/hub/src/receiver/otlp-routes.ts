@@ -55,12 +55,15 @@ export interface OtlpRouteOptions {
   readonly ingest: IngestFn;
   readonly bodyLimitBytes: number;
   /**
-   * Bytes of request bodies, decompressed, being read, decoded and committed at once, at most.
+   * Bytes of request bodies, decompressed, being read and decoded at once, at most (decoded, a
+   * request's items wait in the ingest queue, which has a bound of its own).
    * Past it, a request is answered 429: before its body is read when its `Content-Length` already
    * says so, else (gzip, chunked) once it is read and inflated, so a crowd of large exports cannot
    * pile up in memory. A request alone is always taken.
    */
   readonly maxBodyBytesInFlight: number;
+  /** Throws the 429 to answer when the ingest queue is full (see `Ingestor.checkCapacity`). */
+  readonly checkCapacity?: (signal: OtlpSignal) => void;
 }
 
 /**
@@ -68,7 +71,7 @@ export interface OtlpRouteOptions {
  * A 2xx is sent only after the store has committed the batch.
  */
 export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
-  const { ingest, bodyLimitBytes, maxBodyBytesInFlight } = options;
+  const { ingest, bodyLimitBytes, maxBodyBytesInFlight, checkCapacity } = options;
   let bytesInFlight = 0;
 
   // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
@@ -93,16 +96,30 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
       throw new HubError(413, 'payload_too_large', `body exceeds the limit of ${bodyLimitBytes} bytes`);
     }
     const cost = Number.isFinite(declared) && declared > 0 ? declared : 0;
-    if (bytesInFlight > 0 && bytesInFlight + cost > maxBodyBytesInFlight) {
+    const discardBody = () => {
       if (request.body instanceof Readable) {
         // Discard the body unread so that the connection can carry the answer and the next request.
         request.body.on('error', () => {});
         request.body.resume();
       }
+    };
+    if (bytesInFlight > 0 && bytesInFlight + cost > maxBodyBytesInFlight) {
+      discardBody();
       throw overloaded(bytesInFlight);
+    }
+    try {
+      checkCapacity?.(signal);
+    } catch (error) {
+      discardBody();
+      throw error;
     }
     let held = cost;
     bytesInFlight += held;
+    // Once decoded, the body is gone and the request holds only its items (the queue bounds those).
+    const release = () => {
+      bytesInFlight -= held;
+      held = 0;
+    };
     let partial: Awaited<ReturnType<IngestFn>>;
     try {
       const body =
@@ -117,9 +134,9 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
         if (bytesInFlight > maxBodyBytesInFlight && bytesInFlight > held)
           throw overloaded(bytesInFlight - held);
       }
-      partial = await ingest(signal, body, encoding);
+      partial = await ingest(signal, body, encoding, release);
     } finally {
-      bytesInFlight -= held;
+      release();
     }
     return reply
       .code(200)
