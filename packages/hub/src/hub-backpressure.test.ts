@@ -60,16 +60,7 @@ function batches(n: number, spansEach: number) {
 
 /** Posts every batch at once; each answer with its status, Retry-After and body. */
 function postAll(url: string, sent: { json: Uint8Array; ids: string[] }[]) {
-  return Promise.all(
-    sent.map(async (b) => {
-      const res = await fetch(`${url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: b.json,
-      });
-      return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.text(), b };
-    }),
-  );
+  return Promise.all(sent.map(async (b) => ({ ...(await post(url, b.json)), b })));
 }
 
 /** Posts one JSON body; its status, Retry-After and text. */

@@ -25,7 +25,7 @@ export class OtlpTooManyItemsError extends Error {
 }
 
 /** What each signal's items are called in messages. */
-export const ITEM_NOUNS: Readonly<Record<OtlpSignal, string>> = {
+const ITEM_NOUNS: Readonly<Record<OtlpSignal, string>> = {
   traces: 'spans',
   logs: 'log records',
   metrics: 'data points',

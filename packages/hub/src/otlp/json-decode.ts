@@ -9,7 +9,12 @@ import type {
   OtlpSpanEvent,
   OtlpSpanLink,
 } from '@agentlens/core';
-import type { LogsDecodeResult, MetricsDecodeResult, TracesDecodeResult } from './decode-result.js';
+import type {
+  LogsDecodeResult,
+  MetricsDecodeResult,
+  OtlpSignal,
+  TracesDecodeResult,
+} from './decode-result.js';
 import { Rejections } from './decode-result.js';
 import { checkItemCount, countItemsJson } from './item-count.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
@@ -264,8 +269,11 @@ function resource(v: unknown): Attributes {
   }
 }
 
-/** Parses the body; '' and whitespace-only bodies are an empty request. */
-function parse(body: Uint8Array): Json {
+/**
+ * Parses the body; '' and whitespace-only bodies are an empty request. A request of more than
+ * `maxItems` items throws OtlpTooManyItemsError before any of them is converted.
+ */
+function parse(body: Uint8Array, signal: OtlpSignal, maxItems: number): Json {
   const text = asBuffer(body).toString('utf8');
   if (text.trim() === '') return {};
   let value: unknown;
@@ -277,6 +285,7 @@ function parse(body: Uint8Array): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new OtlpDecodeError('invalid JSON: the request must be an object');
   }
+  checkItemCount(signal, countItemsJson(signal, value), maxItems);
   return value as Json;
 }
 
@@ -438,8 +447,7 @@ function span(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpSpan[]): stri
 
 /** Decodes an `ExportTraceServiceRequest` in OTLP/HTTP JSON. */
 export function decodeTracesJson(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): TracesDecodeResult {
-  const req = parse(body);
-  checkItemCount('traces', countItemsJson('traces', req), maxItems);
+  const req = parse(body, 'traces', maxItems);
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
   walk(
@@ -488,8 +496,7 @@ function logRecord(v: unknown, res: Attributes, sc: OtlpScope, out: OtlpLog[]): 
 
 /** Decodes an `ExportLogsServiceRequest` in OTLP/HTTP JSON. */
 export function decodeLogsJson(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): LogsDecodeResult {
-  const req = parse(body);
-  checkItemCount('logs', countItemsJson('logs', req), maxItems);
+  const req = parse(body, 'logs', maxItems);
   const logs: OtlpLog[] = [];
   const rejections = new Rejections();
   walk(
@@ -577,8 +584,7 @@ export function decodeMetricsJson(
   body: Uint8Array,
   maxItems = Number.POSITIVE_INFINITY,
 ): MetricsDecodeResult {
-  const req = parse(body);
-  checkItemCount('metrics', countItemsJson('metrics', req), maxItems);
+  const req = parse(body, 'metrics', maxItems);
   const points: OtlpMetricPoint[] = [];
   const rejections = new Rejections();
   walk(

@@ -8,7 +8,12 @@ import type {
   OtlpSpanEvent,
   OtlpSpanLink,
 } from '@agentlens/core';
-import type { LogsDecodeResult, MetricsDecodeResult, TracesDecodeResult } from './decode-result.js';
+import type {
+  LogsDecodeResult,
+  MetricsDecodeResult,
+  OtlpSignal,
+  TracesDecodeResult,
+} from './decode-result.js';
 import { Rejections } from './decode-result.js';
 import { checkItemCount, countItemsProtobuf } from './item-count.js';
 import { OtlpDecodeError } from './otlp-decode-error.js';
@@ -123,9 +128,12 @@ const EMPTY_SCOPE: OtlpScope = Object.freeze({ name: '', version: '' });
 
 /**
  * Runs the protobufjs decoder and converts whatever it throws (RangeError on truncation, Error on
- * a bad wire type, a stack overflow on absurd nesting) into OtlpDecodeError.
+ * a bad wire type, a stack overflow on absurd nesting) into OtlpDecodeError. A request of more
+ * than `maxItems` items throws OtlpTooManyItemsError first, counted without decoding them.
  */
-function parse<T>(type: typeof TraceRequest, body: Uint8Array): T {
+function parse<T>(type: typeof TraceRequest, body: Uint8Array, signal: OtlpSignal, maxItems: number): T {
+  if (maxItems !== Number.POSITIVE_INFINITY)
+    checkItemCount(signal, countItemsProtobuf(signal, body), maxItems);
   try {
     return type.decode(asBuffer(body)) as unknown as T;
   } catch (err) {
@@ -259,9 +267,7 @@ export function decodeTracesProtobuf(
   body: Uint8Array,
   maxItems = Number.POSITIVE_INFINITY,
 ): TracesDecodeResult {
-  if (maxItems !== Number.POSITIVE_INFINITY)
-    checkItemCount('traces', countItemsProtobuf('traces', body), maxItems);
-  const req = parse<PbTraceRequest>(TraceRequest, body);
+  const req = parse<PbTraceRequest>(TraceRequest, body, 'traces', maxItems);
   const spans: OtlpSpan[] = [];
   const rejections = new Rejections();
   for (let i = 0; i < req.resourceSpans.length; i++) {
@@ -310,9 +316,7 @@ function logRecord(r: PbLogRecord, resource: Attributes, sc: OtlpScope): OtlpLog
 
 /** Decodes an `ExportLogsServiceRequest` in protobuf. */
 export function decodeLogsProtobuf(body: Uint8Array, maxItems = Number.POSITIVE_INFINITY): LogsDecodeResult {
-  if (maxItems !== Number.POSITIVE_INFINITY)
-    checkItemCount('logs', countItemsProtobuf('logs', body), maxItems);
-  const req = parse<PbLogsRequest>(LogsRequest, body);
+  const req = parse<PbLogsRequest>(LogsRequest, body, 'logs', maxItems);
   const logs: OtlpLog[] = [];
   const rejections = new Rejections();
   for (let i = 0; i < req.resourceLogs.length; i++) {
@@ -386,9 +390,7 @@ export function decodeMetricsProtobuf(
   body: Uint8Array,
   maxItems = Number.POSITIVE_INFINITY,
 ): MetricsDecodeResult {
-  if (maxItems !== Number.POSITIVE_INFINITY)
-    checkItemCount('metrics', countItemsProtobuf('metrics', body), maxItems);
-  const req = parse<PbMetricsRequest>(MetricsRequest, body);
+  const req = parse<PbMetricsRequest>(MetricsRequest, body, 'metrics', maxItems);
   const points: OtlpMetricPoint[] = [];
   const rejections = new Rejections();
   for (let i = 0; i < req.resourceMetrics.length; i++) {

@@ -22,9 +22,9 @@ export interface DecodedBatch {
 
 /**
  * Decodes and normalizes one OTLP export request. Throws `OtlpDecodeError` when the body cannot be
- * decoded at all, `OtlpTooManyItemsError` when it carries more than `maxItems` items; nothing else. Pure: the same on the main thread and in a decode worker. With
- * `encode`, spans come back as {@link DecodedBatch.encodedSpans} instead of records (for a store
- * with `writeEncodedSpans`).
+ * decoded at all, `OtlpTooManyItemsError` when it carries more than `maxItems` items; nothing
+ * else. Pure: the same on the main thread and in a decode worker. With `encode`, spans come back
+ * as {@link DecodedBatch.encodedSpans} instead of records (for a store with `writeEncodedSpans`).
  */
 export function decodeBatch(
   signal: OtlpSignal,
