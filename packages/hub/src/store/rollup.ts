@@ -149,12 +149,23 @@ export class RollupAccumulator {
   }
 }
 
+/** The quantile a timeseries of `p95` shows, and the one a rollup row keeps precomputed. */
+export const SERIES_QUANTILE = 0.95;
+
 /** Merges a stored histogram (JSON text, or null for a new row) with a delta's, as JSON text. */
 export function mergeLatencyJson(stored: string | null, delta: LatencyHistogram): string {
-  if (stored === null) return JSON.stringify(delta.toJSON());
+  return mergeLatency(stored, delta).json;
+}
+
+/**
+ * {@link mergeLatencyJson}, with the merged histogram's {@link SERIES_QUANTILE} as well, for a
+ * backend that keeps it beside the histogram.
+ */
+export function mergeLatency(stored: string | null, delta: LatencyHistogram): { json: string; p95: number } {
+  if (stored === null) return { json: JSON.stringify(delta.toJSON()), p95: delta.quantile(SERIES_QUANTILE) };
   const merged = LatencyHistogram.fromJSON(JSON.parse(stored) as LatencyHistogramData);
   merged.merge(delta);
-  return JSON.stringify(merged.toJSON());
+  return { json: JSON.stringify(merged.toJSON()), p95: merged.quantile(SERIES_QUANTILE) };
 }
 
 /** First and last-exclusive minute of a window: minutes whose start lies in `[fromMs, toMs)`. */
@@ -240,6 +251,13 @@ export function mergeLatencyTexts(texts: Iterable<string | null>): string {
   const merged = new LatencyHistogram();
   for (const text of texts) if (text !== null) merged.merge(JSON.parse(text) as LatencyHistogramData);
   return JSON.stringify(merged.toJSON());
+}
+
+/** The quantile `q` of serialised histograms merged. */
+export function latencyQuantile(texts: Iterable<string>, q: number): number {
+  const merged = new LatencyHistogram();
+  for (const text of texts) merged.merge(JSON.parse(text) as LatencyHistogramData);
+  return merged.quantile(q);
 }
 
 /** Validates a window; throws RangeError. */

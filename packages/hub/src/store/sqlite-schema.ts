@@ -14,15 +14,19 @@
  */
 import { spanIndexesDdl } from './span-indexes.js';
 
-export const SQLITE_SCHEMA_VERSION = 6;
+export const SQLITE_SCHEMA_VERSION = 7;
 
 /** The rollup key: category first, so that a query for one category reads only its rows. */
 const ROLLUP_KEY = 'category, minute, service, agent, operation, provider, model, tool';
 /** The key of schema versions 1 to 4. */
 const ROLLUP_KEY_V1 = 'minute, service, category, agent, operation, provider, model, tool';
 
-/** A rollup table (minute or hour tier: the same columns); dimensions use '' for absent values. */
-function rollupTable(name: string, key: string): string {
+/**
+ * A rollup table (minute or hour tier: the same columns); dimensions use '' for absent values.
+ * `latency_p95` (from version 7, last, as ALTER TABLE adds it) is the p95 of `latency`, kept so
+ * that a per-minute p95 series reads a number per row instead of parsing every histogram.
+ */
+function rollupTable(name: string, key: string, version = SQLITE_SCHEMA_VERSION): string {
   return `CREATE TABLE ${name} (
   minute INTEGER NOT NULL,
   service TEXT NOT NULL,
@@ -41,7 +45,7 @@ function rollupTable(name: string, key: string): string {
   reasoning_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   unpriced INTEGER NOT NULL,
-  latency TEXT NOT NULL,
+  latency TEXT NOT NULL,${version >= 7 ? '\n  latency_p95 REAL,' : ''}
   PRIMARY KEY (${key})
 ) WITHOUT ROWID;`;
 }
@@ -68,13 +72,13 @@ export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   // 2: spans keep their W3C tracestate.
   2: 'ALTER TABLE spans ADD COLUMN trace_state TEXT;',
   // 3: the hour tier of the rollups (the store fills it from the minute tier after migrating).
-  3: rollupTable('rollups_hourly', ROLLUP_KEY_V1),
+  3: rollupTable('rollups_hourly', ROLLUP_KEY_V1, 3),
   // 4: attributes equal to their column are kept in the column only.
   4: 'ALTER TABLE spans ADD COLUMN elided INTEGER;',
   // 5: rollups keyed by category first, so a query for one category reads only its rows.
   5: ['rollups', 'rollups_hourly']
     .map(
-      (table) => `${rollupTable(`${table}_v5`, ROLLUP_KEY)}
+      (table) => `${rollupTable(`${table}_v5`, ROLLUP_KEY, 5)}
 INSERT INTO ${table}_v5 SELECT * FROM ${table};
 DROP TABLE ${table};
 ALTER TABLE ${table}_v5 RENAME TO ${table};`,
@@ -83,6 +87,13 @@ ALTER TABLE ${table}_v5 RENAME TO ${table};`,
   // 6: what the report reads besides the rollups: the partial indexes of spans (errors, agent
   // spans) and the runs in flight. Runs in flight at the upgrade show from their next call on.
   6: `${spanIndexesDdl('spans', true)}\n${openRunsDdl(true)}`,
+  // 7: each rollup row keeps its p95 (the store registers agentlens_row_p95 before migrating).
+  7: ['rollups', 'rollups_hourly']
+    .map(
+      (table) => `ALTER TABLE ${table} ADD COLUMN latency_p95 REAL;
+UPDATE ${table} SET latency_p95 = agentlens_row_p95(latency);`,
+    )
+    .join('\n'),
 };
 
 export const SQLITE_SCHEMA = `

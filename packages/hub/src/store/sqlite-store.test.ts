@@ -21,6 +21,10 @@ const dropVersion6 = (raw: Database.Database) => {
   for (const index of SPAN_INDEXES) raw.exec(`DROP INDEX ${index}`);
   raw.exec('DROP TABLE open_runs');
 };
+/** What schema version 7 added: each rollup row's p95. */
+const dropVersion7 = (raw: Database.Database, tables = ['rollups', 'rollups_hourly']) => {
+  for (const table of tables) raw.exec(`ALTER TABLE ${table} DROP COLUMN latency_p95`);
+};
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -108,6 +112,7 @@ describe('SqliteStore', () => {
     await first.close();
     // What a version 1 file looks like: no trace_state column.
     const raw = new Database(path);
+    dropVersion7(raw, ['rollups']);
     dropVersion6(raw);
     raw.exec('ALTER TABLE spans DROP COLUMN elided');
     raw.exec('ALTER TABLE spans DROP COLUMN trace_state');
@@ -137,6 +142,7 @@ describe('SqliteStore', () => {
     await first.writeSpans(spans);
     await first.close();
     const raw = new Database(path);
+    dropVersion7(raw);
     dropVersion6(raw);
     raw.pragma('user_version = 5');
     raw.close();
@@ -154,7 +160,7 @@ describe('SqliteStore', () => {
     ]);
     await migrated.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(6);
+    expect(check.pragma('user_version', { simple: true })).toBe(7);
     const indexes = check
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL",
@@ -165,6 +171,36 @@ describe('SqliteStore', () => {
     check.close();
     expect([...indexes].sort()).toEqual([...SPAN_INDEXES].sort());
     expect(tables).toContain('open_runs');
+  });
+
+  it('migrates a version 6 database: every rollup row gets its p95, and p95 series read the same', async () => {
+    const path = tempPath();
+    const startMs = Date.now() - 30 * 60_000;
+    const spans = generateAgentSpans({ traces: 60, spansPerTrace: 5, startMs, traceGapMs: 20_000 });
+    const first = new SqliteStore({ path });
+    await first.writeSpans(spans);
+    const window = { fromMs: startMs - 60_000, toMs: Date.now() + 60_000 };
+    const series = async (store: SqliteStore) =>
+      Promise.all(
+        (['agent', 'model', 'tool', null] as const).map((by) => store.timeseries('p95', 60_000, by, window)),
+      );
+    const before = await series(first);
+    await first.close();
+    const raw = new Database(path);
+    dropVersion7(raw);
+    raw.pragma('user_version = 6');
+    raw.close();
+    const migrated = new SqliteStore({ path });
+    expect(await series(migrated)).toEqual(before);
+    await migrated.close();
+    const check = new Database(path, { readonly: true });
+    const counts = ['rollups', 'rollups_hourly'].map((table) =>
+      check.prepare(`SELECT count(*) AS rows, count(latency_p95) AS withP95 FROM ${table}`).get(),
+    );
+    check.close();
+    for (const count of counts)
+      expect(count).toEqual({ rows: expect.any(Number), withP95: (count as { rows: number }).rows });
+    expect((counts[0] as { rows: number }).rows).toBeGreaterThan(20);
   });
 
   it('refuses a database written by a newer hub', async () => {

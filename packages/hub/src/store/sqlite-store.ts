@@ -23,8 +23,9 @@ import {
   checkTimeseriesQuery,
   checkWindow,
   HOUR_MINUTES,
+  latencyQuantile,
   MINUTE_MS,
-  mergeLatencyJson,
+  mergeLatency,
   minuteOfNanos,
   overviewFromRollups,
   RollupAccumulator,
@@ -32,12 +33,14 @@ import {
   type RollupNeeds,
   type RollupRow,
   rollupSegments,
+  SERIES_QUANTILE,
   type SeriesPoint,
   statsFromRollups,
   statsNeeds,
   timeseriesFromPoints,
   timeseriesFromRollups,
   timeseriesNeeds,
+  windowMinutes,
 } from './rollup.js';
 import { AGENT_RUN_CONDITION, ERROR_SPAN_CONDITION } from './span-indexes.js';
 import { SQLITE_MIGRATIONS, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
@@ -121,6 +124,12 @@ function elidedKeysMatching(text: string): number {
     if (key.toLowerCase().includes(folded)) mask |= 1 << i;
   });
   return mask;
+}
+
+/** The SQL of a row's step: its first minute (the minute itself for steps of one minute). */
+function stepOf(stepMs: number): string {
+  const stepMinutes = stepMs / MINUTE_MS;
+  return stepMinutes === 1 ? 'minute' : `minute - minute % ${stepMinutes}`;
 }
 
 /** The state of the `agentlens_merge_latency` SQL aggregate. */
@@ -267,7 +276,7 @@ export class SqliteStore implements Store {
     // Merges serialised latency histograms inside SQL, so grouped rollup queries hand back one
     // histogram per group instead of one row per minute.
     // A group of one histogram (most per-minute groups) hands its text back untouched.
-    const mergeLatency = {
+    const mergeAggregate = {
       start: (): MergeState => ({ first: null, merged: null }),
       step: (state: MergeState, json: string | null) => {
         if (json === null) return state;
@@ -286,17 +295,21 @@ export class SqliteStore implements Store {
         state.merged !== null ? JSON.stringify(state.merged.toJSON()) : (state.first ?? EMPTY_LATENCY_JSON),
     };
     const latencyP95 = {
-      ...mergeLatency,
+      ...mergeAggregate,
       result: (state: MergeState) =>
         state.merged !== null
-          ? state.merged.quantile(0.95)
+          ? state.merged.quantile(SERIES_QUANTILE)
           : state.first === null
             ? 0
-            : LatencyHistogram.quantileOf(JSON.parse(state.first) as LatencyHistogramData, 0.95),
+            : LatencyHistogram.quantileOf(JSON.parse(state.first) as LatencyHistogramData, SERIES_QUANTILE),
     };
     db.aggregate('agentlens_latency_p95', latencyP95 as unknown as Parameters<typeof db.aggregate>[1]);
     // The typings fix the step's second parameter to the accumulator's type; SQLite passes the column.
-    db.aggregate('agentlens_merge_latency', mergeLatency as unknown as Parameters<typeof db.aggregate>[1]);
+    db.aggregate('agentlens_merge_latency', mergeAggregate as unknown as Parameters<typeof db.aggregate>[1]);
+    // A rollup row's own p95, for the migration that added `latency_p95`.
+    db.function('agentlens_row_p95', { deterministic: true }, (json: unknown) =>
+      LatencyHistogram.quantileOf(JSON.parse(json as string) as LatencyHistogramData, SERIES_QUANTILE),
+    );
     if (version === 0) {
       db.transaction(() => {
         db.exec(SQLITE_SCHEMA);
@@ -562,7 +575,7 @@ export class SqliteStore implements Store {
       'minute = ? AND service = ? AND category = ? AND agent = ? AND operation = ? AND provider = ? AND model = ? AND tool = ?';
     const readLatency = this.#statement(`SELECT latency FROM ${table} WHERE ${key}`).pluck();
     const upsertRollup = this.#statement(
-      `INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO ${table} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (category, minute, service, agent, operation, provider, model, tool) DO UPDATE SET
          count = count + excluded.count,
          errors = errors + excluded.errors,
@@ -573,11 +586,12 @@ export class SqliteStore implements Store {
          reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
          cost_usd = cost_usd + excluded.cost_usd,
          unpriced = unpriced + excluded.unpriced,
-         latency = excluded.latency`,
+         latency = excluded.latency,
+         latency_p95 = excluded.latency_p95`,
     );
     for (const d of deltas) {
       const values = [d.minute, d.service, d.category, d.agent, d.operation, d.provider, d.model, d.tool];
-      const stored = readLatency.get(...values) as string | undefined;
+      const latency = mergeLatency((readLatency.get(...values) as string | undefined) ?? null, d.latency);
       upsertRollup.run(
         ...values,
         d.count,
@@ -589,7 +603,8 @@ export class SqliteStore implements Store {
         d.reasoningTokens,
         d.costUsd,
         d.unpriced,
-        mergeLatencyJson(stored ?? null, d.latency),
+        latency.json,
+        latency.p95,
       );
     }
   }
@@ -610,7 +625,7 @@ export class SqliteStore implements Store {
          SELECT minute - minute % ${HOUR_MINUTES}, service, category, agent, operation, provider, model, tool,
            sum(count), sum(errors), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens),
            sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_usd), sum(unpriced),
-           agentlens_merge_latency(latency)
+           agentlens_merge_latency(latency), agentlens_latency_p95(latency)
          FROM rollups ${range}
          GROUP BY minute - minute % ${HOUR_MINUTES}, service, category, agent, operation, provider, model, tool`,
       )
@@ -793,35 +808,66 @@ export class SqliteStore implements Store {
 
   /**
    * A series as SQL-grouped points (step, key), computing only the measure asked for, one row per
-   * point and tier segment: sums from both tiers add up in `timeseriesFromPoints`; a p95 comes here
-   * only for steps shorter than an hour, which read the minute tier alone (`rollupSegments`).
+   * point and tier segment: sums from both tiers add up in `timeseriesFromPoints`. By agent, the
+   * rows are grouped by service too, which is the rollup key's order (no sort; an agent seen in
+   * several services gives several rows of one point, which add up as well). A p95 goes to
+   * {@link #p95Points}.
    */
   #seriesPoints(
     window: TimeWindow,
-    measure: TimeseriesMeasure,
+    measure: Exclude<TimeseriesMeasure, 'p95'>,
     groupBy: TimeseriesGroupBy | null,
     stepMs: number,
   ): SeriesPoint[] {
     checkWindow(window);
     const needs = timeseriesNeeds(measure, groupBy);
-    const stepMinutes = stepMs / MINUTE_MS;
     const key = groupBy === null ? "''" : groupBy;
     const value = {
       requests: 'sum(count)',
       errors: 'sum(errors)',
-      p95: 'agentlens_latency_p95(latency)',
       tokens: 'sum(input_tokens + output_tokens)',
       cost: 'sum(cost_usd)',
     }[measure];
+    const group = groupBy === 'agent' ? '1, service, agent' : groupBy === null ? '1' : '1, 2';
     // Only the three columns a point needs: building wider rows was most of the query's time.
-    const sql = (table: string) => `SELECT minute - minute % ${stepMinutes} AS minute, ${key} AS key,
-      ${value} AS value FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ? GROUP BY 1, 2`;
+    const sql = (table: string) => `SELECT ${stepOf(stepMs)} AS minute, ${key} AS key, ${value} AS value
+      FROM ${table} WHERE ${needs.where} AND minute >= ? AND minute < ? GROUP BY ${group}`;
     const points: SeriesPoint[] = [];
     for (const segment of rollupSegments(window, stepMs)) {
       const statement = this.#statement(sql(segment.tier === 'hour' ? 'rollups_hourly' : 'rollups'));
       for (const point of statement.all(segment.fromMinute, segment.toMinute) as SeriesPoint[]) {
         points.push(point);
       }
+    }
+    return points;
+  }
+
+  /**
+   * The points of a p95 series of steps shorter than an hour (the minute tier alone). Each row
+   * carries its histogram's p95 (`latency_p95`, kept at ingest), so a point of one row, as most
+   * per-minute points are, is read as stored; only a point of several rows merges their
+   * histograms. The rows come in the key's order, with no SQL aggregate parsing every histogram.
+   */
+  #p95Points(window: TimeWindow, groupBy: TimeseriesGroupBy | null, stepMs: number): SeriesPoint[] {
+    checkWindow(window);
+    const needs = timeseriesNeeds('p95', groupBy);
+    const statement = this.#statement(
+      `SELECT ${stepOf(stepMs)}, ${groupBy ?? "''"}, latency_p95, latency FROM rollups
+       WHERE ${needs.where} AND minute >= ? AND minute < ?`,
+    ).raw();
+    const groups = new Map<string, { minute: number; key: string; p95: number | null; texts: string[] }>();
+    const { fromMinute, toMinute } = windowMinutes(window);
+    const rows = statement.all(fromMinute, toMinute) as [number, string, number | null, string][];
+    for (const [minute, key, p95, latency] of rows) {
+      const id = `${minute}\u0001${key}`;
+      const group = groups.get(id);
+      if (group === undefined) groups.set(id, { minute, key, p95, texts: [latency] });
+      else group.texts.push(latency);
+    }
+    const points: SeriesPoint[] = [];
+    for (const { minute, key, p95, texts } of groups.values()) {
+      const value = texts.length === 1 && p95 !== null ? p95 : latencyQuantile(texts, SERIES_QUANTILE);
+      points.push({ minute, key, value });
     }
     return points;
   }
@@ -885,7 +931,10 @@ export class SqliteStore implements Store {
     checkTimeseriesQuery(measure, stepMs, groupBy);
     // Sums add up across tiers, so only a p95 over whole-hour steps needs the rows' histograms.
     if (measure !== 'p95' || stepMs < HOUR_MINUTES * MINUTE_MS) {
-      const points = this.#seriesPoints(window, measure, groupBy, stepMs);
+      const points =
+        measure === 'p95'
+          ? this.#p95Points(window, groupBy, stepMs)
+          : this.#seriesPoints(window, measure, groupBy, stepMs);
       return { measure, stepMs, series: timeseriesFromPoints(stepMs, groupBy, window, points) };
     }
     const rows = this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
