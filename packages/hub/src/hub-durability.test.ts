@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { seededRandom } from '@agentlens/core';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from './store/index.js';
 import { type HubProcess, startHubProcess } from './test-support/hub-child.test-helpers.js';
@@ -192,6 +193,16 @@ describe('the hub under SIGKILL', () => {
     } finally {
       await store.close();
     }
+    // Rollups are merged in after their spans commit, so a kill leaves spans without them; the
+    // store rebuilds those when it opens. Each tier must then count every stored span exactly once.
+    const raw = new Database(dbPath, { readonly: true });
+    const tally = raw
+      .prepare(
+        `SELECT (SELECT count(*) FROM spans) AS spans, (SELECT sum(count) FROM rollups) AS minutes,
+           (SELECT sum(count) FROM rollups_hourly) AS hours`,
+      )
+      .get() as { spans: number; minutes: number; hours: number };
+    raw.close();
     const lost = spans - stored;
     const midLoad = kills.filter((k) => k.inFlight > 0).length;
     // biome-ignore lint/suspicious/noConsole: the figures this test exists to report
@@ -204,6 +215,11 @@ describe('the hub under SIGKILL', () => {
     expect(unexpected, 'only 2xx, 429 and 503 are right answers to valid batches').toEqual([]);
     expect(missing.slice(0, 20), `${missing.length} acknowledged spans lost (seed ${SEED})`).toEqual([]);
     expect(lost).toBe(0);
+    expect(tally, 'spans counted by the rollups of each tier').toEqual({
+      spans: tally.spans,
+      minutes: tally.spans,
+      hours: tally.spans,
+    });
     expect(acknowledged.length).toBeGreaterThanOrEqual(50);
     expect(kills.length).toBe(KILLS_DURING_LOAD + 1);
     expect(midLoad).toBeGreaterThanOrEqual(3);

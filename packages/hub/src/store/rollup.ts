@@ -74,20 +74,15 @@ export function minuteOfNanos(unixNano: bigint): number {
 }
 
 /**
- * Accumulates the rollup deltas of one batch; add only the spans that were actually inserted
- * (not duplicates), then write {@link RollupAccumulator.deltas} in the same transaction.
+ * Accumulates rollup deltas: add only the spans that were actually inserted (not duplicates), then
+ * write {@link RollupAccumulator.deltas} and {@link RollupAccumulator.hourDeltas}. Spans go into
+ * the minute tier only; the hour tier is folded from the minute deltas when asked for, so a span
+ * costs one keyed update, not two.
  */
 export class RollupAccumulator {
   readonly #deltas = new Map<string, RollupDelta>();
-  readonly #hourDeltas = new Map<string, RollupDelta>();
 
   add(span: SpanRecord, endMinute: number): void {
-    this.#addTo(this.#deltas, span, endMinute);
-    // The hour tier keys its rows by the hour's first minute, so both tiers read back alike.
-    this.#addTo(this.#hourDeltas, span, endMinute - (endMinute % HOUR_MINUTES));
-  }
-
-  #addTo(deltas: Map<string, RollupDelta>, span: SpanRecord, endMinute: number): void {
     const model = span.responseModel ?? span.requestModel ?? '';
     const service = span.service;
     const agent = span.agentName ?? '';
@@ -96,9 +91,9 @@ export class RollupAccumulator {
     const tool = span.toolName ?? '';
     // \u0001 cannot appear in the names we key on in practice, and a collision only merges rows.
     const id = `${endMinute}\u0001${service}\u0001${span.category}\u0001${agent}\u0001${operation}\u0001${provider}\u0001${model}\u0001${tool}`;
-    let delta = deltas.get(id);
+    let delta = this.#deltas.get(id);
     if (delta === undefined) {
-      delta = {
+      delta = emptyDelta({
         minute: endMinute,
         service,
         category: span.category,
@@ -107,18 +102,8 @@ export class RollupAccumulator {
         provider,
         model,
         tool,
-        count: 0,
-        errors: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        reasoningTokens: 0,
-        costUsd: 0,
-        unpriced: 0,
-        latency: new LatencyHistogram(),
-      };
-      deltas.set(id, delta);
+      });
+      this.#deltas.set(id, delta);
     }
     delta.count++;
     if (span.statusCode === 2) delta.errors++;
@@ -139,14 +124,65 @@ export class RollupAccumulator {
     return this.#deltas.values();
   }
 
-  /** Deltas of the hour tier: `minute` is the first minute of the hour. */
+  /**
+   * Deltas of the hour tier, one per (hour, dimensions), each the sum of that hour's minute
+   * deltas: `minute` is the first minute of the hour, so both tiers read back alike.
+   */
   hourDeltas(): IterableIterator<RollupDelta> {
-    return this.#hourDeltas.values();
+    const hours = new Map<string, RollupDelta>();
+    for (const [id, minute] of this.#deltas) {
+      const hour = minute.minute - (minute.minute % HOUR_MINUTES);
+      const hourId = `${hour}${id.slice(id.indexOf('\u0001'))}`;
+      let delta = hours.get(hourId);
+      if (delta === undefined) {
+        delta = emptyDelta({ ...minute, minute: hour });
+        hours.set(hourId, delta);
+      }
+      addDelta(delta, minute);
+    }
+    return hours.values();
   }
 
+  /** Minute deltas held. */
   get size(): number {
     return this.#deltas.size;
   }
+}
+
+function emptyDelta(key: RollupKey): RollupDelta {
+  return {
+    minute: key.minute,
+    service: key.service,
+    category: key.category,
+    agent: key.agent,
+    operation: key.operation,
+    provider: key.provider,
+    model: key.model,
+    tool: key.tool,
+    count: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    unpriced: 0,
+    latency: new LatencyHistogram(),
+  };
+}
+
+function addDelta(into: RollupDelta, delta: RollupMeasures): void {
+  into.count += delta.count;
+  into.errors += delta.errors;
+  into.inputTokens += delta.inputTokens;
+  into.outputTokens += delta.outputTokens;
+  into.cacheReadTokens += delta.cacheReadTokens;
+  into.cacheWriteTokens += delta.cacheWriteTokens;
+  into.reasoningTokens += delta.reasoningTokens;
+  into.costUsd += delta.costUsd;
+  into.unpriced += delta.unpriced;
+  into.latency.merge(delta.latency);
 }
 
 /** The quantile a timeseries of `p95` shows, and the one a rollup row keeps precomputed. */

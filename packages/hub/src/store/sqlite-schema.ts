@@ -14,7 +14,7 @@
  */
 import { spanIndexesDdl } from './span-indexes.js';
 
-export const SQLITE_SCHEMA_VERSION = 7;
+export const SQLITE_SCHEMA_VERSION = 8;
 
 /** The rollup key: category first, so that a query for one category reads only its rows. */
 const ROLLUP_KEY = 'category, minute, service, agent, operation, provider, model, tool';
@@ -67,6 +67,14 @@ function openRunsDdl(ifNotExists: boolean): string {
 CREATE INDEX${not} open_runs_end ON open_runs (max_end_ns);`;
 }
 
+/**
+ * The rowid of the newest span whose rollup deltas are in the rollup rows (one row). The store
+ * merges deltas into the rollups some time after their spans commit, and moves this in the same
+ * transaction; the spans past it are the ones whose deltas it holds in memory, and rebuilds after
+ * a crash.
+ */
+const ROLLUP_WATERMARK_DDL = 'CREATE TABLE rollup_watermark (spans_rowid INTEGER NOT NULL);';
+
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
   // 2: spans keep their W3C tracestate.
@@ -94,6 +102,9 @@ ALTER TABLE ${table}_v5 RENAME TO ${table};`,
 UPDATE ${table} SET latency_p95 = agentlens_row_p95(latency);`,
     )
     .join('\n'),
+  // 8: rollups are merged in after their spans commit; every span stored so far is in them.
+  8: `${ROLLUP_WATERMARK_DDL}
+INSERT INTO rollup_watermark SELECT coalesce(max(rowid), 0) FROM spans;`,
 };
 
 export const SQLITE_SCHEMA = `
@@ -188,6 +199,9 @@ CREATE TABLE logs (
 );
 CREATE INDEX logs_time ON logs (time_ns);
 CREATE INDEX logs_trace ON logs (trace_id) WHERE trace_id IS NOT NULL;
+
+${ROLLUP_WATERMARK_DDL}
+INSERT INTO rollup_watermark VALUES (0);
 
 CREATE TABLE services (
   name TEXT PRIMARY KEY,

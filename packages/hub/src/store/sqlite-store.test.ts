@@ -21,8 +21,9 @@ const dropVersion6 = (raw: Database.Database) => {
   for (const index of SPAN_INDEXES) raw.exec(`DROP INDEX ${index}`);
   raw.exec('DROP TABLE open_runs');
 };
-/** What schema version 7 added: each rollup row's p95. */
+/** What schema versions 7 and 8 added: each rollup row's p95, then the rollups' watermark. */
 const dropVersion7 = (raw: Database.Database, tables = ['rollups', 'rollups_hourly']) => {
+  raw.exec('DROP TABLE rollup_watermark');
   for (const table of tables) raw.exec(`ALTER TABLE ${table} DROP COLUMN latency_p95`);
 };
 
@@ -160,7 +161,7 @@ describe('SqliteStore', () => {
     ]);
     await migrated.close();
     const check = new Database(path, { readonly: true });
-    expect(check.pragma('user_version', { simple: true })).toBe(7);
+    expect(check.pragma('user_version', { simple: true })).toBe(8);
     const indexes = check
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans' AND sql IS NOT NULL",
@@ -180,10 +181,15 @@ describe('SqliteStore', () => {
     const first = new SqliteStore({ path });
     await first.writeSpans(spans);
     const window = { fromMs: startMs - 60_000, toMs: Date.now() + 60_000 };
+    // Counts too: a watermark left behind would count the spans stored before the upgrade twice.
     const series = async (store: SqliteStore) =>
-      Promise.all(
-        (['agent', 'model', 'tool', null] as const).map((by) => store.timeseries('p95', 60_000, by, window)),
-      );
+      Promise.all([
+        ...(['agent', 'model', 'tool', null] as const).map((by) =>
+          store.timeseries('p95', 60_000, by, window),
+        ),
+        store.timeseries('requests', 60_000, 'agent', window),
+        store.stats('models', window),
+      ]);
     const before = await series(first);
     await first.close();
     const raw = new Database(path);
@@ -201,6 +207,34 @@ describe('SqliteStore', () => {
     for (const count of counts)
       expect(count).toEqual({ rows: expect.any(Number), withP95: (count as { rows: number }).rows });
     expect((counts[0] as { rows: number }).rows).toBeGreaterThan(20);
+  });
+
+  it('counts the spans of a write that failed nowhere, and those written around it once', async () => {
+    const path = tempPath();
+    const startMs = Date.now() - 60_000;
+    const [before, failing, after] = [1, 2, 3].map((seed) =>
+      generateAgentSpans({ traces: 5, spansPerTrace: 4, startMs, seed }),
+    ) as [SpanRecord[], SpanRecord[], SpanRecord[]];
+    const store = new SqliteStore({ path });
+    await store.writeSpans(before);
+    // The last span is invalid: the transaction rolls back after the others were inserted.
+    const broken = [...failing, { ...(failing[0] as SpanRecord), spanId: 'not hex' }];
+    await expect(store.writeSpans(broken)).rejects.toThrow(/invalid span id/);
+    await store.writeSpans(after);
+    const window = { fromMs: startMs - 60_000, toMs: Date.now() + 60_000 };
+    const calls = async (from: SqliteStore) => {
+      const [overview] = await from.stats('overview', window);
+      return overview.modelCalls + overview.toolCalls;
+    };
+    const expected = [...before, ...after].filter(
+      (s) => s.category === 'model' || s.category === 'tool',
+    ).length;
+    expect(expected).toBeGreaterThan(10);
+    expect(await calls(store)).toBe(expected);
+    await store.close();
+    const reopened = new SqliteStore({ path });
+    expect(await calls(reopened)).toBe(expected);
+    await reopened.close();
   });
 
   it('refuses a database written by a newer hub', async () => {
