@@ -193,15 +193,16 @@ describe('the hub under SIGKILL', () => {
     } finally {
       await store.close();
     }
-    // Rollups are merged in after their spans commit, so a kill leaves spans without them; the
-    // store rebuilds those when it opens. Each tier must then count every stored span exactly once.
+    // Rollups and trace rows are merged in after their spans commit, so a kill leaves spans
+    // without them; the store rebuilds those when it opens. Each summary must then count every
+    // stored span exactly once.
     const raw = new Database(dbPath, { readonly: true });
     const tally = raw
       .prepare(
         `SELECT (SELECT count(*) FROM spans) AS spans, (SELECT sum(count) FROM rollups) AS minutes,
-           (SELECT sum(count) FROM rollups_hourly) AS hours`,
+           (SELECT sum(count) FROM rollups_hourly) AS hours, (SELECT sum(span_count) FROM traces) AS traces`,
       )
-      .get() as { spans: number; minutes: number; hours: number };
+      .get() as { spans: number; minutes: number; hours: number; traces: number };
     raw.close();
     const lost = spans - stored;
     const midLoad = kills.filter((k) => k.inFlight > 0).length;
@@ -215,10 +216,11 @@ describe('the hub under SIGKILL', () => {
     expect(unexpected, 'only 2xx, 429 and 503 are right answers to valid batches').toEqual([]);
     expect(missing.slice(0, 20), `${missing.length} acknowledged spans lost (seed ${SEED})`).toEqual([]);
     expect(lost).toBe(0);
-    expect(tally, 'spans counted by the rollups of each tier').toEqual({
+    expect(tally, 'spans counted by the rollups of each tier and by the trace rows').toEqual({
       spans: tally.spans,
       minutes: tally.spans,
       hours: tally.spans,
+      traces: tally.spans,
     });
     expect(acknowledged.length).toBeGreaterThanOrEqual(50);
     expect(kills.length).toBe(KILLS_DURING_LOAD + 1);

@@ -68,12 +68,11 @@ CREATE INDEX${not} open_runs_end ON open_runs (max_end_ns);`;
 }
 
 /**
- * The rowid of the newest span whose rollup deltas are in the rollup rows (one row). The store
- * merges deltas into the rollups some time after their spans commit, and moves this in the same
- * transaction; the spans past it are the ones whose deltas it holds in memory, and rebuilds after
- * a crash.
+ * The rowid of the newest span that the summaries (rollups, `traces`) count (one row). The store
+ * merges a span into them some time after it commits, and moves this in the same transaction;
+ * the spans past it are the ones whose summaries it holds in memory, and rebuilds after a crash.
  */
-const ROLLUP_WATERMARK_DDL = 'CREATE TABLE rollup_watermark (spans_rowid INTEGER NOT NULL);';
+const SUMMARY_WATERMARK_DDL = 'CREATE TABLE summary_watermark (spans_rowid INTEGER NOT NULL);';
 
 /** Statements that bring a database of version `n - 1` to version `n`, by `n`. */
 export const SQLITE_MIGRATIONS: Readonly<Record<number, string>> = {
@@ -102,9 +101,9 @@ ALTER TABLE ${table}_v5 RENAME TO ${table};`,
 UPDATE ${table} SET latency_p95 = agentlens_row_p95(latency);`,
     )
     .join('\n'),
-  // 8: rollups are merged in after their spans commit; every span stored so far is in them.
-  8: `${ROLLUP_WATERMARK_DDL}
-INSERT INTO rollup_watermark SELECT coalesce(max(rowid), 0) FROM spans;`,
+  // 8: summaries are merged in after their spans commit; every span stored so far is in them.
+  8: `${SUMMARY_WATERMARK_DDL}
+INSERT INTO summary_watermark SELECT coalesce(max(rowid), 0) FROM spans;`,
 };
 
 export const SQLITE_SCHEMA = `
@@ -200,8 +199,8 @@ CREATE TABLE logs (
 CREATE INDEX logs_time ON logs (time_ns);
 CREATE INDEX logs_trace ON logs (trace_id) WHERE trace_id IS NOT NULL;
 
-${ROLLUP_WATERMARK_DDL}
-INSERT INTO rollup_watermark VALUES (0);
+${SUMMARY_WATERMARK_DDL}
+INSERT INTO summary_watermark VALUES (0);
 
 CREATE TABLE services (
   name TEXT PRIMARY KEY,

@@ -21,9 +21,9 @@ const dropVersion6 = (raw: Database.Database) => {
   for (const index of SPAN_INDEXES) raw.exec(`DROP INDEX ${index}`);
   raw.exec('DROP TABLE open_runs');
 };
-/** What schema versions 7 and 8 added: each rollup row's p95, then the rollups' watermark. */
+/** What schema versions 7 and 8 added: each rollup row's p95, then the summaries' watermark. */
 const dropVersion7 = (raw: Database.Database, tables = ['rollups', 'rollups_hourly']) => {
-  raw.exec('DROP TABLE rollup_watermark');
+  raw.exec('DROP TABLE summary_watermark');
   for (const table of tables) raw.exec(`ALTER TABLE ${table} DROP COLUMN latency_p95`);
 };
 
@@ -209,7 +209,7 @@ describe('SqliteStore', () => {
     expect((counts[0] as { rows: number }).rows).toBeGreaterThan(20);
   });
 
-  it('counts the spans of a write that failed nowhere, and those written around it once', async () => {
+  it('counts the spans of a write that failed nowhere, and those written around it once, in stats and in the trace list', async () => {
     const path = tempPath();
     const startMs = Date.now() - 60_000;
     const [before, failing, after] = [1, 2, 3].map((seed) =>
@@ -230,10 +230,17 @@ describe('SqliteStore', () => {
       (s) => s.category === 'model' || s.category === 'tool',
     ).length;
     expect(expected).toBeGreaterThan(10);
+    const listed = async (from: SqliteStore) =>
+      (await from.listTraces({}, null, 100)).traces.map((t) => [t.traceId, t.spanCount]).sort();
+    const expectedTraces = [...new Set([...before, ...after].map((s) => s.traceId))]
+      .map((id) => [id, [...before, ...after].filter((s) => s.traceId === id).length])
+      .sort();
     expect(await calls(store)).toBe(expected);
+    expect(await listed(store)).toEqual(expectedTraces);
     await store.close();
     const reopened = new SqliteStore({ path });
     expect(await calls(reopened)).toBe(expected);
+    expect(await listed(reopened)).toEqual(expectedTraces);
     await reopened.close();
   });
 
