@@ -103,7 +103,8 @@ function slowPost(url: string, body: Uint8Array) {
 describe('the hub with a slow store', () => {
   it('answers 429 with Retry-After past the queue bound and stores every request it acknowledged', async () => {
     const { store, writes } = slowStore(300);
-    const hub = await createHub({ port: 0, store, maxQueuedItems: 100 });
+    // Refused at once: no wait for room.
+    const hub = await createHub({ port: 0, store, maxQueuedItems: 100, admissionWaitMs: 0 });
     try {
       const sent = batches(24, 20);
       const answers = await postAll(hub.url, sent);
@@ -154,9 +155,59 @@ describe('the hub with a slow store', () => {
     }
   });
 
+  it('holds requests that find the queue full, unread, until commits free room, and takes them all', async () => {
+    const { store, writes } = slowStore(150);
+    const hub = await createHub({ port: 0, store, maxQueuedItems: 40, admissionWaitMs: 10_000 });
+    try {
+      // Ten times what the queue holds, all at once: without the wait most would get 429.
+      const sent = batches(20, 20);
+      const answers = await postAll(hub.url, sent);
+      expect(answers.map((a) => a.status)).toEqual(sent.map(() => 200));
+      const stored = await storedSpanIds(store);
+      expect(stored.size).toBe(sent.length * 20);
+      // The queue's bound held throughout: no commit carried more than it.
+      expect(Math.max(...writes)).toBeLessThanOrEqual(40);
+      const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      const overloaded =
+        /^agentlens_hub_requests_total\{transport="http",signal="traces",outcome="overloaded"\} (\d+)$/m;
+      expect(Number(overloaded.exec(metrics)?.[1] ?? 0)).toBe(0);
+      expect(metrics).toMatch(/outcome="ok"\} 20$/m);
+    } finally {
+      await hub.close();
+      await store.close();
+    }
+  });
+
+  it('refuses a waiting request with 429 once its wait is over, and stores nothing of it', async () => {
+    const { store } = slowStore(1_500);
+    const hub = await createHub({ port: 0, store, maxQueuedItems: 20, admissionWaitMs: 200 });
+    try {
+      const [first, second] = batches(2, 20) as [
+        { json: Uint8Array; ids: string[] },
+        { json: Uint8Array; ids: string[] },
+      ];
+      const taken = post(hub.url, first.json);
+      await sleep(100);
+      const started = performance.now();
+      const refused = await post(hub.url, second.json);
+      const waited = performance.now() - started;
+      expect(refused.status).toBe(429);
+      expect(refused.retryAfter).toBe('1');
+      expect(waited).toBeGreaterThanOrEqual(150);
+      expect(waited).toBeLessThan(1_200);
+      expect((await taken).status).toBe(200);
+      const stored = await storedSpanIds(store);
+      for (const id of second.ids) expect(stored.has(id)).toBe(false);
+      expect(stored.size).toBe(20);
+    } finally {
+      await hub.close();
+      await store.close();
+    }
+  });
+
   it('answers 429 before reading a body once too many bytes of requests are being read', async () => {
     const store = new SqliteStore({ path: ':memory:' });
-    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 150_000 });
+    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 150_000, admissionWaitMs: 0 });
     try {
       const [first, second, third] = batches(3, 150);
       const slow = slowPost(hub.url, (first as { json: Uint8Array }).json);
@@ -181,7 +232,7 @@ describe('the hub with a slow store', () => {
 
   it('counts gzip bodies at their inflated size against the bytes being read', async () => {
     const store = new SqliteStore({ path: ':memory:' });
-    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 250_000 });
+    const hub = await createHub({ port: 0, store, maxBodyBytesInFlight: 250_000, admissionWaitMs: 0 });
     let slow: ReturnType<typeof slowPost> | undefined;
     try {
       const [first, second] = batches(2, 150);

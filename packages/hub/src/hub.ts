@@ -5,6 +5,7 @@ import { registerApiRoutes } from './api/api-routes.js';
 import type { HubStatusResponse } from './api/api-types.js';
 import { ReportBuilder } from './api/report.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
+import { Admission } from './receiver/admission.js';
 import {
   BearerCheck,
   DecodePool,
@@ -65,6 +66,13 @@ export interface HubOptions {
    * taken (the body limit bounds it). Default 8 MiB.
    */
   readonly maxBodyBytesInFlight?: number;
+  /**
+   * How long an OTLP/HTTP request that finds the hub full (the ingest queue, or the bytes in hand)
+   * waits, unread, for room before it is answered 429; a burst then waits a moment on TCP instead
+   * of every exporter backing off and sending again. At most 256 requests wait; 0 refuses at once.
+   * Default 1000 ms.
+   */
+  readonly admissionWaitMs?: number;
   /**
    * Worker threads that decode and normalize large request bodies off the main thread, which
    * keeps to HTTP and the store. Default: one per core beyond the first (1 to 4); 0 decodes
@@ -132,6 +140,9 @@ const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_BODY_LIMIT = 20 * 1024 * 1024;
 const DEFAULT_RETENTION_INTERVAL_MS = 60_000;
 const DEFAULT_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+const DEFAULT_ADMISSION_WAIT_MS = 1_000;
+/** OTLP/HTTP requests waiting for room at most (each holds its socket, its body unread). */
+const MAX_WAITING_REQUESTS = 256;
 /** Paths open without the token: a probe reveals only up or down, so a kubelet can call it. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -244,6 +255,10 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
       `maxBodyBytesInFlight must be a positive integer, got ${String(maxBodyBytesInFlight)}`,
     );
   }
+  const admissionWaitMs = options.admissionWaitMs ?? DEFAULT_ADMISSION_WAIT_MS;
+  if (!Number.isInteger(admissionWaitMs) || admissionWaitMs < 0) {
+    throw new RangeError(`admissionWaitMs must be a non-negative integer, got ${String(admissionWaitMs)}`);
+  }
   const workerUrl = decodeWorkerUrl();
   const decodeWorkers = options.decodeWorkers ?? (workerUrl === undefined ? 0 : defaultDecodeWorkers());
   if (!Number.isInteger(decodeWorkers) || decodeWorkers < 0) {
@@ -328,9 +343,13 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
+  const admission = new Admission({ waitMs: admissionWaitMs, maxWaiting: MAX_WAITING_REQUESTS });
+  ingestor.onRoom(() => admission.wake());
   registerOtlpRoutes(app, {
     ingest: ingestor.ingest,
     checkCapacity: ingestor.checkCapacity,
+    hasRoom: (signal, encoding, pendingBytes) => ingestor.hasRoom(signal, encoding, pendingBytes),
+    admission,
     bodyLimitBytes,
     maxBodyBytesInFlight,
   });
@@ -436,6 +455,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     close() {
       closing ??= (async () => {
         ready = false;
+        admission.close();
         clearInterval(retentionTimer);
         try {
           // Both listeners stop taking requests and finish those in hand before the queue drains.

@@ -94,6 +94,15 @@ const DEFAULT_INLINE_BELOW_BYTES = 16 * 1024;
 const DEFAULT_MAX_DECODING_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MAX_ITEMS_PER_REQUEST = 32_768;
 const RETRY_AFTER_SECONDS = 1;
+/**
+ * Items per body byte assumed before the first request of an encoding is decoded: on the high
+ * side (a minimal span takes about 100 bytes of protobuf), so that the first burst is held back
+ * rather than read and then refused.
+ */
+const ITEMS_PER_BYTE_BEFORE_ANY: Readonly<Record<OtlpEncoding, number>> = {
+  protobuf: 1 / 100,
+  json: 1 / 200,
+};
 
 const NO_OBSERVER: IngestObserver = {
   accepted() {},
@@ -142,6 +151,11 @@ export class Ingestor {
   readonly #encode: boolean;
   readonly #queue: WriteJob[] = [];
   #queuedItems = 0;
+  /** Items per body byte of the requests decoded lately, by encoding (see {@link Ingestor.hasRoom}). */
+  readonly #itemsPerByte: Record<OtlpEncoding, number> = { ...ITEMS_PER_BYTE_BEFORE_ANY };
+  readonly #decodedAny: Record<OtlpEncoding, boolean> = { protobuf: false, json: false };
+  /** Called once a commit has freed room in the queue. */
+  readonly #roomListeners = new Set<() => void>();
   #flushScheduled = false;
   #writing: Promise<void> | undefined;
   #stopping = false;
@@ -188,6 +202,22 @@ export class Ingestor {
     throw this.#queueFull();
   };
 
+  /**
+   * Whether a request would find room in the queue, counting `pendingBytes` of bodies already
+   * taken but not yet decoded at the items per byte the latest requests of `encoding` had: lets a
+   * receiver hold a request back, unread, instead of reading what the queue would refuse.
+   */
+  hasRoom(signal: OtlpSignal, encoding: OtlpEncoding, pendingBytes: number): boolean {
+    if (signal === 'metrics') return true;
+    return this.#queuedItems + pendingBytes * this.#itemsPerByte[encoding] < this.#maxQueued;
+  }
+
+  /** Calls `listener` each time a commit frees room in the queue; returns the unsubscribe. */
+  onRoom(listener: () => void): () => void {
+    this.#roomListeners.add(listener);
+    return () => this.#roomListeners.delete(listener);
+  }
+
   #queueFull(): HubError {
     return new HubError(
       429,
@@ -207,7 +237,6 @@ export class Ingestor {
     let decoded: DecodedBatch;
     try {
       decoded = await this.#decode(signal, body, encoding);
-      onDecoded?.();
     } catch (error) {
       onDecoded?.();
       if (error instanceof OtlpDecodeError) {
@@ -236,6 +265,7 @@ export class Ingestor {
     const partial =
       decoded.rejected > 0 ? { rejected: decoded.rejected, errorMessage: decoded.reason ?? '' } : undefined;
     if (signal === 'metrics') {
+      onDecoded?.();
       // Metric points are decoded, counted and acknowledged; the store does not keep them.
       this.#observer.accepted(signal, decoded.points);
       return partial;
@@ -244,8 +274,19 @@ export class Ingestor {
     const encoded = decoded.encodedSpans === undefined ? undefined : spansFromColumns(decoded.encodedSpans);
     const logs = decoded.logs ?? [];
     const size = spans.length + (encoded?.spans.length ?? 0) + logs.length;
-    if (size === 0) return partial;
-    await this.#enqueue(signal, spans, encoded, logs, size);
+    if (body.byteLength > 0) {
+      const ratio = size / body.byteLength;
+      this.#itemsPerByte[encoding] = this.#decodedAny[encoding]
+        ? 0.75 * this.#itemsPerByte[encoding] + 0.25 * ratio
+        : ratio;
+      this.#decodedAny[encoding] = true;
+    }
+    // The items are in the queue (or refused) before the body is let go, so that whoever waits
+    // for room sees them counted in one place or the other.
+    const committed = size === 0 ? undefined : this.#enqueue(signal, spans, encoded, logs, size);
+    onDecoded?.();
+    if (committed === undefined) return partial;
+    await committed;
     this.#observer.accepted(signal, size);
     return partial;
   };
@@ -324,6 +365,7 @@ export class Ingestor {
       }
     } finally {
       this.#queuedItems -= items;
+      for (const listener of this.#roomListeners) listener();
     }
   }
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
 import { encodeExportResponse } from '../otlp/index.js';
+import { Admission } from './admission.js';
 import { HubError } from './hub-error.js';
 import type { IngestFn } from './ingestor.js';
 import { readBody } from './read-body.js';
@@ -64,6 +65,13 @@ export interface OtlpRouteOptions {
   readonly maxBodyBytesInFlight: number;
   /** Throws the 429 to answer when the ingest queue is full (see `Ingestor.checkCapacity`). */
   readonly checkCapacity?: (signal: OtlpSignal) => void;
+  /** Whether the ingest queue has room, given the bytes of bodies in hand (see `Ingestor.hasRoom`). */
+  readonly hasRoom?: (signal: OtlpSignal, encoding: OtlpEncoding, pendingBytes: number) => boolean;
+  /**
+   * Where requests that find the hub full (bytes in hand, or the queue) wait, unread, for room.
+   * Without it they are refused at once.
+   */
+  readonly admission?: Admission;
 }
 
 /**
@@ -71,7 +79,8 @@ export interface OtlpRouteOptions {
  * A 2xx is sent only after the store has committed the batch.
  */
 export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
-  const { ingest, bodyLimitBytes, maxBodyBytesInFlight, checkCapacity } = options;
+  const { ingest, bodyLimitBytes, maxBodyBytesInFlight, checkCapacity, hasRoom } = options;
+  const admission = options.admission ?? new Admission({ waitMs: 0, maxWaiting: 0 });
   let bytesInFlight = 0;
 
   // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
@@ -103,22 +112,28 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
         request.body.resume();
       }
     };
-    if (bytesInFlight > 0 && bytesInFlight + cost > maxBodyBytesInFlight) {
+    let held = 0;
+    const admitted = await admission.admit(
+      () =>
+        (bytesInFlight === 0 || bytesInFlight + cost <= maxBodyBytesInFlight) &&
+        (hasRoom?.(signal, encoding, bytesInFlight) ?? true),
+      () => {
+        held = cost;
+        bytesInFlight += cost;
+      },
+    );
+    if (!admitted) {
       discardBody();
+      // The queue's own 429 when it is full, else the bytes in hand are.
+      checkCapacity?.(signal);
       throw overloaded(bytesInFlight);
     }
-    try {
-      checkCapacity?.(signal);
-    } catch (error) {
-      discardBody();
-      throw error;
-    }
-    let held = cost;
-    bytesInFlight += held;
     // Once decoded, the body is gone and the request holds only its items (the queue bounds those).
     const release = () => {
+      if (held === 0) return;
       bytesInFlight -= held;
       held = 0;
+      admission.wake();
     };
     let partial: Awaited<ReturnType<IngestFn>>;
     try {
