@@ -8,9 +8,11 @@ import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
 import type { SpanRecord } from '@agentlens/core';
+import { Client, credentials, status as grpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './hub.js';
 import { spanBatch } from './otlp/exporter-capture.test-helpers.js';
+import { OTLP_GRPC_SERVICES } from './receiver/grpc-receiver.js';
 import { SqliteStore, type Store } from './store/index.js';
 
 /** A real SqliteStore whose span writes each take `delayMs` first, counting the transactions. */
@@ -252,6 +254,50 @@ describe('the hub with a slow store', () => {
       expect((await storedSpanIds(store)).size).toBe(300);
     } finally {
       slow?.finish();
+      await hub.close();
+      await store.close();
+    }
+  });
+
+  it('holds gRPC exports to the same budget of bytes being decoded as OTLP/HTTP', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    const hub = await createHub({
+      port: 0,
+      grpcPort: 0,
+      store,
+      maxBodyBytesInFlight: 150_000,
+      admissionWaitMs: 0,
+    });
+    const client = new Client(new URL(hub.grpcUrl as string).host, credentials.createInsecure());
+    const exportSpans = (message: Uint8Array) =>
+      new Promise<ServiceError | null>((resolve) => {
+        client.makeUnaryRequest(
+          `/${OTLP_GRPC_SERVICES.traces}/Export`,
+          (b: Buffer) => b,
+          (b: Buffer) => b,
+          Buffer.from(message),
+          new Metadata(),
+          { deadline: Date.now() + 10_000 },
+          (error) => resolve(error),
+        );
+      });
+    let slow: ReturnType<typeof slowPost> | undefined;
+    try {
+      const [held] = batches(1, 150);
+      const { protobuf } = spanBatch(150);
+      slow = slowPost(hub.url, (held as { json: Uint8Array }).json);
+      await slow.started;
+      // The half-read HTTP body holds about 150 KB; the gRPC message would take the bound past it.
+      const refused = await exportSpans(protobuf);
+      expect(refused?.code).toBe(grpcStatus.UNAVAILABLE);
+      expect(refused?.details).toContain('bytes of requests already');
+      slow.finish();
+      expect((await slow.answer).status).toBe(200);
+      expect(await exportSpans(protobuf)).toBeNull();
+      expect((await storedSpanIds(store)).size).toBe(300);
+    } finally {
+      slow?.finish();
+      client.close();
       await hub.close();
       await store.close();
     }

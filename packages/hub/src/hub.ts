@@ -6,6 +6,7 @@ import type { HubStatusResponse } from './api/api-types.js';
 import { ReportBuilder } from './api/report.js';
 import { HubMetrics, outcomeOfStatus } from './hub-metrics.js';
 import { Admission } from './receiver/admission.js';
+import { BodyBudget } from './receiver/body-budget.js';
 import {
   BearerCheck,
   DecodePool,
@@ -343,16 +344,14 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     const text = await metrics.registry.metrics();
     return reply.type(metrics.registry.contentType).send(text);
   });
-  const admission = new Admission({ waitMs: admissionWaitMs, maxWaiting: MAX_WAITING_REQUESTS });
-  ingestor.onRoom(() => admission.wake());
-  registerOtlpRoutes(app, {
-    ingest: ingestor.ingest,
-    checkCapacity: ingestor.checkCapacity,
-    hasRoom: (signal, encoding, pendingBytes) => ingestor.hasRoom(signal, encoding, pendingBytes),
-    admission,
-    bodyLimitBytes,
-    maxBodyBytesInFlight,
+  // One budget of bytes in hand for both receivers, and one line of requests waiting for room.
+  const budget = new BodyBudget({
+    maxBytes: maxBodyBytesInFlight,
+    admission: new Admission({ waitMs: admissionWaitMs, maxWaiting: MAX_WAITING_REQUESTS }),
+    queue: ingestor,
   });
+  ingestor.onRoom(() => budget.roomFreed());
+  registerOtlpRoutes(app, { ingest: ingestor.ingest, bodyLimitBytes, budget });
 
   const retention = options.retention;
   const policy: RetentionPolicy | undefined =
@@ -415,9 +414,15 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
         ...(bearer === undefined ? {} : { bearer }),
         ingest: async (signal, body, encoding) => {
           try {
-            const partial = await ingestor.ingest(signal, body, encoding);
-            metrics.request('grpc', signal, 'ok');
-            return partial;
+            // grpc-js has read the message already: the budget bounds what is being decoded.
+            const hold = await budget.take(signal, encoding, body.byteLength);
+            try {
+              const partial = await ingestor.ingest(signal, body, encoding, hold.release);
+              metrics.request('grpc', signal, 'ok');
+              return partial;
+            } finally {
+              hold.release();
+            }
           } catch (error) {
             metrics.request('grpc', signal, outcomeOfStatus(error instanceof HubError ? error.status : 500));
             throw error;
@@ -455,7 +460,7 @@ export async function createHub(options: HubOptions = {}): Promise<Hub> {
     close() {
       closing ??= (async () => {
         ready = false;
-        admission.close();
+        budget.close();
         clearInterval(retentionTimer);
         try {
           // Both listeners stop taking requests and finish those in hand before the queue drains.

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
 import { encodeExportResponse } from '../otlp/index.js';
-import { Admission } from './admission.js';
+import type { BodyBudget, BodyHold } from './body-budget.js';
 import { HubError } from './hub-error.js';
 import type { IngestFn } from './ingestor.js';
 import { readBody } from './read-body.js';
@@ -49,29 +49,16 @@ function isGzip(contentEncoding: string | undefined): boolean {
   );
 }
 
-const RETRY_AFTER_SECONDS = 1;
-
 /** What the OTLP handlers need from the hub. */
 export interface OtlpRouteOptions {
   readonly ingest: IngestFn;
   readonly bodyLimitBytes: number;
   /**
-   * Bytes of request bodies, decompressed, being read and decoded at once, at most (decoded, a
-   * request's items wait in the ingest queue, which has a bound of its own).
-   * Past it, a request is answered 429: before its body is read when its `Content-Length` already
-   * says so, else (gzip, chunked) once it is read and inflated, so a crowd of large exports cannot
-   * pile up in memory. A request alone is always taken.
+   * The bytes of bodies being read and decoded, shared with the gRPC receiver: a request takes its
+   * `Content-Length` before its body is read (waiting, unread, for room), and its inflated size
+   * once read (gzip, chunked), so a crowd of large exports cannot pile up in memory.
    */
-  readonly maxBodyBytesInFlight: number;
-  /** Throws the 429 to answer when the ingest queue is full (see `Ingestor.checkCapacity`). */
-  readonly checkCapacity?: (signal: OtlpSignal) => void;
-  /** Whether the ingest queue has room, given the bytes of bodies in hand (see `Ingestor.hasRoom`). */
-  readonly hasRoom?: (signal: OtlpSignal, encoding: OtlpEncoding, pendingBytes: number) => boolean;
-  /**
-   * Where requests that find the hub full (bytes in hand, or the queue) wait, unread, for room.
-   * Without it they are refused at once.
-   */
-  readonly admission?: Admission;
+  readonly budget: BodyBudget;
 }
 
 /**
@@ -79,23 +66,13 @@ export interface OtlpRouteOptions {
  * A 2xx is sent only after the store has committed the batch.
  */
 export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptions): void {
-  const { ingest, bodyLimitBytes, maxBodyBytesInFlight, checkCapacity, hasRoom } = options;
-  const admission = options.admission ?? new Admission({ waitMs: 0, maxWaiting: 0 });
-  let bytesInFlight = 0;
+  const { ingest, bodyLimitBytes, budget } = options;
 
   // Bodies are read by the handlers (size caps, streamed gunzip), not by fastify's parsers.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => {
     done(null, payload);
   });
-
-  const overloaded = (bytes: number) =>
-    new HubError(
-      429,
-      'overloaded',
-      `the hub holds ${bytes} bytes of requests already; retry later`,
-      RETRY_AFTER_SECONDS,
-    );
 
   const handle = async (signal: OtlpSignal, request: FastifyRequest, reply: FastifyReply) => {
     const encoding = requireEncoding(request.headers['content-type']);
@@ -112,29 +89,13 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
         request.body.resume();
       }
     };
-    let held = 0;
-    const admitted = await admission.admit(
-      () =>
-        (bytesInFlight === 0 || bytesInFlight + cost <= maxBodyBytesInFlight) &&
-        (hasRoom?.(signal, encoding, bytesInFlight) ?? true),
-      () => {
-        held = cost;
-        bytesInFlight += cost;
-      },
-    );
-    if (!admitted) {
+    let hold: BodyHold;
+    try {
+      hold = await budget.take(signal, encoding, cost);
+    } catch (error) {
       discardBody();
-      // The queue's own 429 when it is full, else the bytes in hand are.
-      checkCapacity?.(signal);
-      throw overloaded(bytesInFlight);
+      throw error;
     }
-    // Once decoded, the body is gone and the request holds only its items (the queue bounds those).
-    const release = () => {
-      if (held === 0) return;
-      bytesInFlight -= held;
-      held = 0;
-      admission.wake();
-    };
     let partial: Awaited<ReturnType<IngestFn>>;
     try {
       const body =
@@ -143,15 +104,11 @@ export function registerOtlpRoutes(app: FastifyInstance, options: OtlpRouteOptio
           : Buffer.alloc(0);
       // What the body costs is its inflated size: a gzip body (or one without Content-Length)
       // takes its full share once read, and waits its turn when that is over the bound.
-      if (body.byteLength > held) {
-        bytesInFlight += body.byteLength - held;
-        held = body.byteLength;
-        if (bytesInFlight > maxBodyBytesInFlight && bytesInFlight > held)
-          throw overloaded(bytesInFlight - held);
-      }
-      partial = await ingest(signal, body, encoding, release);
+      hold.grow(body.byteLength);
+      // Once decoded, the body is gone and the request holds only its items (the queue bounds those).
+      partial = await ingest(signal, body, encoding, hold.release);
     } finally {
-      release();
+      hold.release();
     }
     return reply
       .code(200)
