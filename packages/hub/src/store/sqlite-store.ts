@@ -1,5 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LatencyHistogram,
   type LatencyHistogramData,
@@ -148,6 +149,9 @@ const RETENTION_CHUNK = 500;
  * committed, by the next write past it, or before any read of them (see `#settleSummaries`).
  */
 const SUMMARY_FLUSH_MS = 1_000;
+/** How often, and how far apart, retention tries to truncate the WAL while a checkpoint runs. */
+const WAL_TRUNCATE_ATTEMPTS = 50;
+const WAL_TRUNCATE_RETRY_MS = 20;
 /**
  * Minute deltas held at most before they are merged in (each holds a histogram of about 11 KB
  * once it records a value, so this bounds their memory to a few MB).
@@ -1178,7 +1182,7 @@ export class SqliteStore implements Store {
     if (policy.maxBytes !== undefined) {
       if (!(policy.maxBytes >= 0)) throw new RangeError(`maxBytes must be >= 0, got ${policy.maxBytes}`);
       // The WAL counts in sizeBytes but holds no extra data: fold it back before deleting anything.
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      await this.#truncateWal();
       for (let used = this.#usedBytes(); used > policy.maxBytes; used = this.#usedBytes()) {
         // Delete about the share of traces that is over the limit, so a small store is not wiped
         // by one fixed-size chunk; freed index pages lag behind, so the loop takes a few rounds.
@@ -1198,7 +1202,7 @@ export class SqliteStore implements Store {
       // Every span left is in the rollups; new spans may reuse rowids past the newest one left.
       this.#flushSummaries();
       this.#db.pragma('incremental_vacuum');
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      await this.#truncateWal();
     }
     return result;
   }
@@ -1239,6 +1243,18 @@ export class SqliteStore implements Store {
         return rows.length;
       })
       .immediate();
+  }
+
+  /**
+   * Copies the WAL into the file and truncates it. The checkpointer thread may be in a checkpoint
+   * of its own, which makes this one give up at once (busy): try again for a moment.
+   */
+  async #truncateWal(): Promise<void> {
+    for (let attempt = 0; attempt < WAL_TRUNCATE_ATTEMPTS; attempt++) {
+      const [result] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (result === undefined || result.busy === 0) return;
+      await sleep(WAL_TRUNCATE_RETRY_MS);
+    }
   }
 
   /** Bytes of live pages (free pages are handed back by the incremental vacuum afterwards). */
