@@ -284,16 +284,19 @@ export function timeseriesNeeds(measure: TimeseriesMeasure, groupBy: TimeseriesG
 
 /** Merges serialised histograms (nulls skipped) into one, as JSON text. */
 export function mergeLatencyTexts(texts: Iterable<string | null>): string {
-  const merged = new LatencyHistogram();
-  for (const text of texts) if (text !== null) merged.merge(JSON.parse(text) as LatencyHistogramData);
-  return JSON.stringify(merged.toJSON());
+  return JSON.stringify(mergedLatency(texts).toJSON());
 }
 
 /** The quantile `q` of serialised histograms merged. */
-export function latencyQuantile(texts: Iterable<string>, q: number): number {
+export function latencyQuantile(texts: Iterable<string | null>, q: number): number {
+  return mergedLatency(texts).quantile(q);
+}
+
+/** Serialised histograms (nulls skipped) merged into one. */
+function mergedLatency(texts: Iterable<string | null>): LatencyHistogram {
   const merged = new LatencyHistogram();
-  for (const text of texts) merged.merge(JSON.parse(text) as LatencyHistogramData);
-  return merged.quantile(q);
+  for (const text of texts) if (text !== null) merged.merge(JSON.parse(text) as LatencyHistogramData);
+  return merged;
 }
 
 /** Validates a window; throws RangeError. */
@@ -524,11 +527,12 @@ export function timeseriesFromRollups(
         const texts = latency.filter((json): json is string => json !== null);
         if (texts.length === 1) {
           // Most per-minute points hold one histogram: read its quantile without building one.
-          v = LatencyHistogram.quantileOf(JSON.parse(texts[0] as string) as LatencyHistogramData, 0.95);
+          v = LatencyHistogram.quantileOf(
+            JSON.parse(texts[0] as string) as LatencyHistogramData,
+            SERIES_QUANTILE,
+          );
         } else {
-          const histogram = new LatencyHistogram();
-          for (const json of texts) histogram.merge(JSON.parse(json) as LatencyHistogramData);
-          v = histogram.quantile(0.95);
+          v = latencyQuantile(texts, SERIES_QUANTILE);
         }
       }
       return { timeMs: firstStep + i * stepMs, value: v };
