@@ -1183,6 +1183,9 @@ export class SqliteStore implements Store {
       if (!(policy.maxBytes >= 0)) throw new RangeError(`maxBytes must be >= 0, got ${policy.maxBytes}`);
       // The WAL counts in sizeBytes but holds no extra data: fold it back before deleting anything.
       await this.#truncateWal();
+      // Writes may have come while it waited: their summaries go in before old traces are cut (a
+      // late span of a trace deleted now must not bring its trace row back).
+      this.#settleSummaries();
       for (let used = this.#usedBytes(); used > policy.maxBytes; used = this.#usedBytes()) {
         // Delete about the share of traces that is over the limit, so a small store is not wiped
         // by one fixed-size chunk; freed index pages lag behind, so the loop takes a few rounds.
