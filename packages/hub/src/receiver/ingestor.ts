@@ -151,9 +151,11 @@ export class Ingestor {
   readonly #encode: boolean;
   readonly #queue: WriteJob[] = [];
   #queuedItems = 0;
-  /** Items per body byte of the requests decoded lately, by encoding (see {@link Ingestor.hasRoom}). */
-  readonly #itemsPerByte: Record<OtlpEncoding, number> = { ...ITEMS_PER_BYTE_BEFORE_ANY };
-  readonly #decodedAny: Record<OtlpEncoding, boolean> = { protobuf: false, json: false };
+  /**
+   * Items per body byte of the requests decoded lately, by encoding (see {@link Ingestor.hasRoom});
+   * absent until one of that encoding is decoded.
+   */
+  readonly #itemsPerByte: Partial<Record<OtlpEncoding, number>> = {};
   /** Called once a commit has freed room in the queue. */
   readonly #roomListeners = new Set<() => void>();
   #flushScheduled = false;
@@ -209,7 +211,8 @@ export class Ingestor {
    */
   hasRoom(signal: OtlpSignal, encoding: OtlpEncoding, pendingBytes: number): boolean {
     if (signal === 'metrics') return true;
-    return this.#queuedItems + pendingBytes * this.#itemsPerByte[encoding] < this.#maxQueued;
+    const perByte = this.#itemsPerByte[encoding] ?? ITEMS_PER_BYTE_BEFORE_ANY[encoding];
+    return this.#queuedItems + pendingBytes * perByte < this.#maxQueued;
   }
 
   /** Calls `listener` each time a commit frees room in the queue; returns the unsubscribe. */
@@ -276,10 +279,8 @@ export class Ingestor {
     const size = spans.length + (encoded?.spans.length ?? 0) + logs.length;
     if (body.byteLength > 0) {
       const ratio = size / body.byteLength;
-      this.#itemsPerByte[encoding] = this.#decodedAny[encoding]
-        ? 0.75 * this.#itemsPerByte[encoding] + 0.25 * ratio
-        : ratio;
-      this.#decodedAny[encoding] = true;
+      const last = this.#itemsPerByte[encoding];
+      this.#itemsPerByte[encoding] = last === undefined ? ratio : 0.75 * last + 0.25 * ratio;
     }
     // The items are in the queue (or refused) before the body is let go, so that whoever waits
     // for room sees them counted in one place or the other.
