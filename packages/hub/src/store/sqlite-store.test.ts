@@ -330,6 +330,35 @@ describe('SqliteStore', () => {
     await reopened.close();
   });
 
+  it('keeps the WAL bounded under writes that never pause', async () => {
+    const path = tempPath();
+    const store = new SqliteStore({ path });
+    const walBytes = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
+    const startMs = Date.now() - 3_600_000;
+    let largestWal = 0;
+    // 200 000 spans back to back: with commits coming while each checkpoint runs, SQLite seldom
+    // finds the log wholly copied when a write begins, which is when it starts the log over.
+    const batches = Array.from({ length: 10 }, (_, i) =>
+      generateAgentSpans({ traces: 200, spansPerTrace: 10, startMs, seed: 1000 + i }),
+    );
+    // Each round writes the batches again under new trace ids, so every span is new.
+    const rounds = batches.map((_, round) =>
+      batches.map((spans) =>
+        spans.map((span) => ({ ...span, traceId: `${round}`.padStart(4, '0') + span.traceId.slice(4) })),
+      ),
+    );
+    for (const round of rounds) {
+      for (const spans of round) {
+        await store.writeSpans(spans);
+        largestWal = Math.max(largestWal, walBytes());
+      }
+    }
+    // Measured: 76 to 91 MB without the restarting checkpoints, 20 to 28 MB with them.
+    expect(largestWal).toBeLessThan(48 * 1024 * 1024);
+    expect((await store.listTraces({}, null, 1)).traces).toHaveLength(1);
+    await store.close();
+  });
+
   it('rejects calls after close', async () => {
     const store = new SqliteStore({ path: tempPath() });
     await store.close();

@@ -11,12 +11,30 @@ interface CheckpointerData {
   readonly path: string;
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly intervalMs: number;
+  readonly restartFrames: number;
+  readonly restartWaitMs: number;
 }
+
+/**
+ * WAL frames past which the checkpointer makes the writer start the log over (4 096 pages of
+ * 4 KiB: 16 MiB, the store's `journal_size_limit`).
+ */
+export const WAL_RESTART_FRAMES = 4096;
+/** How long a restarting checkpoint waits for the writer's transaction and for readers. */
+const RESTART_WAIT_MS = 100;
 
 /**
  * The thread's code: CommonJS run with `eval`, so that it needs no built file of its own and runs
  * the same from sources (tests) and from the built package. PASSIVE checkpoints never block the
  * writer or readers; a failure is reported once per kind and retried on the next tick.
+ *
+ * PASSIVE alone lets the WAL grow without bound under steady writes: SQLite starts the log over
+ * only when a write transaction begins with every frame already copied, and with commits coming
+ * while each checkpoint runs that moment never comes (measured: 900 MB of WAL after 12 s of
+ * `bench/hub-ingest`, which `--max-db-size` would then have counted against the data). So once the
+ * WAL holds more than {@link WAL_RESTART_FRAMES} frames, a RESTART checkpoint copies the few frames
+ * left and holds new writes (for at most {@link RESTART_WAIT_MS}) until readers are off the log:
+ * the next commit writes from its start again. Should readers keep it busy, the next tick retries.
  */
 const THREAD_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -29,7 +47,15 @@ let timer;
 let lastError = '';
 const tick = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (passive && passive.log > workerData.restartFrames) {
+      db.pragma('busy_timeout = ' + workerData.restartWaitMs);
+      try {
+        db.pragma('wal_checkpoint(RESTART)');
+      } finally {
+        db.pragma('busy_timeout = 0');
+      }
+    }
     lastError = '';
   } catch (error) {
     const message = String(error && error.message ? error.message : error);
@@ -66,6 +92,8 @@ export class WalCheckpointer {
     options: {
       readonly synchronous: 'FULL' | 'NORMAL';
       readonly intervalMs?: number;
+      /** WAL frames past which the log is started over; default {@link WAL_RESTART_FRAMES}. */
+      readonly restartFrames?: number;
       /** Called with the message of a checkpoint failure (once per kind of failure in a row). */
       readonly onError?: (message: string) => void;
       /** Called when the thread ends without close(): the writer must checkpoint again itself. */
@@ -77,6 +105,8 @@ export class WalCheckpointer {
       path,
       synchronous: options.synchronous,
       intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+      restartFrames: options.restartFrames ?? WAL_RESTART_FRAMES,
+      restartWaitMs: RESTART_WAIT_MS,
     };
     // No inherited flags: a TypeScript loader has nothing to do in this thread.
     this.#worker = new Worker(THREAD_CODE, { eval: true, workerData: data, execArgv: [] });
