@@ -5,7 +5,9 @@
  *   process with pre-encoded bodies of realistic agent spans (official OTLP serializers, protobuf
  *   and JSON), every request with fresh trace ids, over several batch sizes and connection counts;
  * - the floor: the same rows (the hub's own decoder and normalizer produced them) inserted straight
- *   into better-sqlite3, into the hub's own `spans` table, one transaction per batch.
+ *   into better-sqlite3, into the hub's own `spans` table, one transaction per batch, measured
+ *   right before each cell and right after it, so that each cell is compared with the machine's
+ *   speed of that minute (it drifts by a quarter within minutes here).
  *
  * Afterwards each cell checks that the hub stored every span it acknowledged.
  *
@@ -41,6 +43,7 @@ interface Plan {
   /** Untimed load before each measured run, seconds (0: none). */
   readonly warmUpSeconds: number;
   readonly seconds: number;
+  /** Each floor measurement: one right before each cell and one right after, at its batch size. */
   readonly floorSeconds: number;
   /** Distinct template bodies per batch size (round robin; ids are new on every request). */
   readonly templates: number;
@@ -196,7 +199,13 @@ interface CellResult {
   readonly bytesPerSpan: number;
   /** Hub CPU during the measured run, as a share of one core. */
   readonly hubCpuShare: number;
+  /** The floor at the cell's batch size, measured right before the cell and right after. */
+  readonly floors: readonly FloorResult[];
+  /** The mean of their spans/s: what "vs floor" divides by. */
+  readonly floorSpansPerSecond: number;
 }
+
+const floorRate = (f: FloorResult) => f.spans / f.seconds;
 
 async function runCell(
   pool: BodyPool,
@@ -204,7 +213,7 @@ async function runCell(
   plan: Plan,
   dir: string,
   progress: (message: string) => void,
-): Promise<CellResult> {
+): Promise<Omit<CellResult, 'floors' | 'floorSpansPerSecond'>> {
   const name = `${pool.encoding} ×${pool.batchSize} spans, ${connections} connections`;
   const dbPath = join(dir, `hub-${pool.encoding}-${pool.batchSize}-${connections}.db`);
   let hub: HubProcess | undefined;
@@ -266,7 +275,7 @@ function refusedCell(r: LoadResult): string {
   return parts.length === 0 ? '0' : parts.join(', ');
 }
 
-function cellsTable(cells: readonly CellResult[], floors: ReadonlyMap<number, FloorResult>): string {
+function cellsTable(cells: readonly CellResult[]): string {
   return markdownTable(
     [
       'encoding',
@@ -274,6 +283,7 @@ function cellsTable(cells: readonly CellResult[], floors: ReadonlyMap<number, Fl
       'body',
       'connections',
       'spans/s',
+      'floor spans/s',
       'vs floor',
       'p50 ms',
       'p99 ms',
@@ -284,7 +294,6 @@ function cellsTable(cells: readonly CellResult[], floors: ReadonlyMap<number, Fl
       'loader CPU',
     ],
     cells.map((c) => {
-      const floor = floors.get(c.batchSize);
       const { p50, p99 } = percentiles(c.measured.latenciesMs);
       return [
         c.encoding,
@@ -292,7 +301,8 @@ function cellsTable(cells: readonly CellResult[], floors: ReadonlyMap<number, Fl
         formatBytes(Math.round(c.bodyBytes)),
         String(c.connections),
         formatCount(c.spansPerSecond),
-        floor === undefined ? 'n/a' : formatRatio(c.spansPerSecond / (floor.spans / floor.seconds)),
+        c.floors.map((f) => formatCount(floorRate(f))).join(' / '),
+        formatRatio(c.spansPerSecond / c.floorSpansPerSecond),
         formatMs(p50),
         formatMs(p99),
         refusedCell(c.measured),
@@ -305,30 +315,37 @@ function cellsTable(cells: readonly CellResult[], floors: ReadonlyMap<number, Fl
   );
 }
 
-function floorTable(floors: ReadonlyMap<number, FloorResult>): string {
+function floorTable(cells: readonly CellResult[]): string {
+  const bySize = new Map<number, FloorResult[]>();
+  for (const c of cells) bySize.set(c.batchSize, [...(bySize.get(c.batchSize) ?? []), ...c.floors]);
   return markdownTable(
-    ['spans per transaction', 'spans/s', 'transactions/s', 'disk/span (spans table only)'],
-    [...floors].map(([batchSize, f]) => [
-      formatCount(batchSize),
-      formatCount(f.spans / f.seconds),
-      formatCount(f.transactions / f.seconds),
-      `${Math.round(f.checkpointedBytes / f.spans)} B`,
-    ]),
+    [
+      'spans per transaction',
+      'runs',
+      'median spans/s',
+      'slowest / fastest',
+      'median transactions/s',
+      'disk/span (spans table only)',
+    ],
+    [...bySize].map(([batchSize, runs]) => {
+      const rates = runs.map(floorRate).sort((a, b) => a - b);
+      const median = (values: number[]) => percentiles(values).p50;
+      return [
+        formatCount(batchSize),
+        String(runs.length),
+        formatCount(median(rates)),
+        `${formatCount(rates[0] ?? Number.NaN)} / ${formatCount(rates[rates.length - 1] ?? Number.NaN)}`,
+        formatCount(median(runs.map((f) => f.transactions / f.seconds))),
+        `${Math.round(median(runs.map((f) => f.checkpointedBytes / f.spans)))} B`,
+      ];
+    }),
   );
 }
 
-function targetLines(
-  cells: readonly CellResult[],
-  floors: ReadonlyMap<number, FloorResult>,
-  quick: boolean,
-): string[] {
+function targetLines(cells: readonly CellResult[], quick: boolean): string[] {
   const met = (ok: boolean) => (ok ? 'met' : 'not met');
   const label = (c: CellResult) =>
     `${c.encoding}, ${c.batchSize} spans/request, ${c.connections} connections`;
-  const floorRate = (c: CellResult) => {
-    const f = floors.get(c.batchSize);
-    return f === undefined ? Number.NaN : f.spans / f.seconds;
-  };
   const protobuf = cells.filter((c) => c.encoding === 'protobuf');
   const best = protobuf.reduce<CellResult | undefined>(
     (top, c) => (top === undefined || c.spansPerSecond > top.spansPerSecond ? c : top),
@@ -336,7 +353,10 @@ function targetLines(
   );
   const bestShare = protobuf.reduce<CellResult | undefined>(
     (top, c) =>
-      top === undefined || c.spansPerSecond / floorRate(c) > top.spansPerSecond / floorRate(top) ? c : top,
+      top === undefined ||
+      c.spansPerSecond / c.floorSpansPerSecond > top.spansPerSecond / top.floorSpansPerSecond
+        ? c
+        : top,
     undefined,
   );
   const heaviest = cells.reduce<CellResult | undefined>(
@@ -349,7 +369,7 @@ function targetLines(
   );
   if (best === undefined || bestShare === undefined || heaviest === undefined || widest === undefined)
     return [];
-  const share = bestShare.spansPerSecond / floorRate(bestShare);
+  const share = bestShare.spansPerSecond / bestShare.floorSpansPerSecond;
   const lines = [
     `Protobuf into SQLite, best cell: ${formatCount(best.spansPerSecond)} spans/s (${label(best)}); target ≥ ${formatCount(TARGET_SPANS_PER_SECOND)} sustained: ${met(best.spansPerSecond >= TARGET_SPANS_PER_SECOND)}.`,
     '',
@@ -372,31 +392,41 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'agentlens-bench-ingest-'));
   const prices = new PriceCatalog();
   const cells: CellResult[] = [];
-  const floors = new Map<number, FloorResult>();
   try {
     const spansTable = hubSpansTable(join(dir, 'schema.db'));
+    let floorRuns = 0;
     for (const batchSize of plan.batchSizes) {
       progress(`${batchSize} spans/request: generating ${plan.templates} template bodies per encoding`);
       const spans = templateSpans(batchSize, plan.templates, Date.now() - 120_000);
-      const floorPath = join(dir, `floor-${batchSize}.db`);
-      try {
-        const floor = runSqliteFloor({
-          dbPath: floorPath,
-          spans: spansTable,
-          batches: spans.templates.map((template) => hubRecords(template, prices)),
-          durationMs: plan.floorSeconds * 1000,
-        });
-        floors.set(batchSize, floor);
-        progress(
-          `floor, ${batchSize} spans/transaction: ${formatCount(floor.spans / floor.seconds)} spans/s`,
-        );
-      } finally {
-        removeDatabase(floorPath);
-      }
+      const floorBatches = spans.templates.map((template) => hubRecords(template, prices));
+      // The machine's speed drifts by a quarter within minutes (a shared VM): each cell is compared
+      // with the floor measured next to it, before and after, not with one measured minutes away.
+      const floor = (): FloorResult => {
+        const floorPath = join(dir, `floor-${floorRuns++}.db`);
+        try {
+          const result = runSqliteFloor({
+            dbPath: floorPath,
+            spans: spansTable,
+            batches: floorBatches,
+            durationMs: plan.floorSeconds * 1000,
+          });
+          progress(`floor, ${batchSize} spans/transaction: ${formatCount(floorRate(result))} spans/s`);
+          return result;
+        } finally {
+          removeDatabase(floorPath);
+        }
+      };
       for (const encoding of plan.encodings) {
         const pool = new BodyPool(spans, encoding);
         for (const connections of plan.connections) {
-          cells.push(await runCell(pool, connections, plan, dir, progress));
+          const before = floor();
+          const cell = await runCell(pool, connections, plan, dir, progress);
+          const after = floor();
+          cells.push({
+            ...cell,
+            floors: [before, after],
+            floorSpansPerSecond: (floorRate(before) + floorRate(after)) / 2,
+          });
         }
       }
     }
@@ -408,17 +438,17 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
   return [
     '#### Ingest over HTTP',
     '',
-    cellsTable(cells, floors),
+    cellsTable(cells),
     '',
     '#### The floor: the same rows straight into better-sqlite3',
     '',
-    floorTable(floors),
+    floorTable(cells),
     '',
-    ...targetLines(cells, floors, quick),
+    ...targetLines(cells, quick),
     '',
     `Each cell: a fresh hub, the built \`agentlens serve --port 0 --no-grpc --db <file>\` with its default options (its hub thread under \`HUB_HEAP_LIMITS\`, durability \`full\`, ingest queue of 10 000 spans and log records, 8 MiB of bodies being read and decoded, requests that find it full waiting up to 1 s unread for room), in a process of its own on a new SQLite file, loaded by autocannon for ${cellSeconds}, from this process, \`POST /v1/traces\` with keep-alive. Bodies: ${plan.templates} templates per batch size, encoded once by the official OTLP serializers (\`ProtobufTraceSerializer\` / \`JsonTraceSerializer\`, otlp-transformer 0.223) from realistic agent traces (an \`invoke_agent\` root, 4 to 6 \`chat\` calls with tokens, \`execute_tool\` calls between them, 10 spans a trace on average, one service per body, events, about 6 % of traces failing); every request gets fresh trace ids patched into the template bytes, so the hub never sees a duplicate. spans/s: spans in 2xx answers over the measured seconds; p50 / p99: latency of the 2xx answers; not 2xx: answers by status (429: the hub still full after the request waited 1 s; autocannon sends again at once, where an OTLP exporter backs off) and socket errors. After the run the hub's ingest queue drained, the hub was stopped, and the spans in its file were counted: every cell stored at least every acknowledged span and exactly what the hub reports committed. Peak RSS: the hub process's VmHWM (\`/proc\`) over its life. Disk/span: \`store.sizeBytes()\` after a WAL checkpoint over the spans stored (spans, traces, rollups, services and the summaries' watermark). CPU: share of one core during the measured run, for the hub process and for this load-generating process (the machine's cores are shared by both).`,
     '',
-    `Floor: the rows the hub stores for the same templates (decoded by the hub's protobuf decoder, normalized and priced by \`normalizeSpan\`), bound as \`SqliteStore\` binds them, into the hub's own \`spans\` table (its \`CREATE TABLE\` read back from a store-created file) with the store's settings (WAL, \`synchronous=FULL\`, 32 MB cache, incremental auto-vacuum), a prepared \`INSERT OR IGNORE\`, one \`BEGIN IMMEDIATE\` transaction per batch of the cell's size, fresh trace ids per transaction, for ${plan.floorSeconds} s per batch size, in this process while no hub ran. It writes no traces, rollups or services rows: those, HTTP, decoding and normalizing are the hub's overhead over the floor. "vs floor" compares with the floor at the same batch size; the hub's group commit may put several requests in one transaction.`,
+    `Floor: the rows the hub stores for the same templates (decoded by the hub's protobuf decoder, normalized and priced by \`normalizeSpan\`), bound as \`SqliteStore\` binds them, into the hub's own \`spans\` table (its \`CREATE TABLE\` read back from a store-created file) with the store's settings (WAL, \`synchronous=FULL\`, 32 MB cache, incremental auto-vacuum), a prepared \`INSERT OR IGNORE\`, one \`BEGIN IMMEDIATE\` transaction per batch of the cell's size, fresh trace ids per transaction, in this process while no hub ran: ${plan.floorSeconds} s right before each cell and ${plan.floorSeconds} s right after, on a new file each time, at the cell's batch size (the machine's speed drifts by a quarter within minutes; the cell's "floor spans/s" shows both). It writes no traces, rollups or services rows: those, HTTP, decoding and normalizing are the hub's overhead over the floor. "vs floor" divides the cell's spans/s by the mean of its two floors; the hub's group commit may put several requests in one transaction.`,
   ].join('\n');
 }
 
