@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'agentlens-sqlite-store-'));
 let n = 0;
 /** A new file per store: WAL needs a real file, `:memory:` would not exercise it. */
 const tempPath = () => join(dir, `store-${++n}.db`);
+/** The size of a database's WAL file; 0 when there is none. */
+const walBytes = (path: string) => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
 /** What schema version 6 added: the partial indexes of spans, and the table of runs in flight. */
 const SPAN_INDEXES = ['spans_errors', 'spans_agent_runs'];
 const dropVersion6 = (raw: Database.Database) => {
@@ -304,7 +306,6 @@ describe('SqliteStore', () => {
   it('checkpoints the WAL from its own thread: the log stays small under writes and is gone after close', async () => {
     const path = tempPath();
     const store = new SqliteStore({ path });
-    const walBytes = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
     const startMs = Date.now() - 3_600_000;
     let largestWal = 0;
     let written = 0;
@@ -313,7 +314,7 @@ describe('SqliteStore', () => {
       const spans = generateAgentSpans({ traces: 100, spansPerTrace: 10, startMs, seed: batch + 1 });
       await store.writeSpans(spans);
       written += spans.length;
-      largestWal = Math.max(largestWal, walBytes());
+      largestWal = Math.max(largestWal, walBytes(path));
       // The checkpoints run between writes, as they do between ingest transactions.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -322,7 +323,7 @@ describe('SqliteStore', () => {
     expect(dbBytes).toBeGreaterThan(written * 200);
     expect(largestWal).toBeLessThan(dbBytes / 2);
     await store.close();
-    expect(walBytes()).toBe(0);
+    expect(walBytes(path)).toBe(0);
     const reopened = new SqliteStore({ path });
     const [overview] = await reopened.stats('overview', { fromMs: startMs - 60_000, toMs: Date.now() });
     expect(overview.modelCalls + overview.toolCalls + overview.requests).toBeGreaterThan(0);
@@ -333,7 +334,6 @@ describe('SqliteStore', () => {
   it('keeps the WAL bounded under writes that never pause', async () => {
     const path = tempPath();
     const store = new SqliteStore({ path });
-    const walBytes = () => (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0);
     const startMs = Date.now() - 3_600_000;
     let largestWal = 0;
     // 200 000 spans back to back: with commits coming while each checkpoint runs, SQLite seldom
@@ -350,7 +350,7 @@ describe('SqliteStore', () => {
     for (const round of rounds) {
       for (const spans of round) {
         await store.writeSpans(spans);
-        largestWal = Math.max(largestWal, walBytes());
+        largestWal = Math.max(largestWal, walBytes(path));
       }
     }
     // Measured: 76 to 91 MB without the restarting checkpoints, 20 to 28 MB with them.

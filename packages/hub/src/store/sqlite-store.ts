@@ -82,7 +82,7 @@ import {
   type TraceRow,
   traceSummaryFromRow,
 } from './stored-rows.js';
-import { WalCheckpointer } from './wal-checkpointer.js';
+import { WAL_LIMIT_BYTES, WalCheckpointer } from './wal-checkpointer.js';
 
 export { DEFAULT_SQLITE_PATH };
 
@@ -368,7 +368,7 @@ export class SqliteStore implements Store {
     db.pragma(`synchronous = ${this.durability === 'full' ? 'FULL' : 'NORMAL'}`);
     db.pragma('temp_store = MEMORY');
     // A checkpointed WAL is truncated back to this size instead of keeping its peak size on disk.
-    db.pragma('journal_size_limit = 16777216');
+    db.pragma(`journal_size_limit = ${WAL_LIMIT_BYTES}`);
     db.pragma('cache_size = -32000');
     // Merges serialised latency histograms inside SQL, so grouped rollup queries hand back one
     // histogram per group instead of one row per minute.

@@ -11,15 +11,15 @@ interface CheckpointerData {
   readonly path: string;
   readonly synchronous: 'FULL' | 'NORMAL';
   readonly intervalMs: number;
-  readonly restartFrames: number;
+  readonly restartBytes: number;
   readonly restartWaitMs: number;
 }
 
 /**
- * WAL frames past which the checkpointer makes the writer start the log over (4 096 pages of
- * 4 KiB: 16 MiB, the store's `journal_size_limit`).
+ * WAL bytes past which the checkpointer makes the writer start the log over; also the store's
+ * `journal_size_limit`, the size the log is cut back to when it starts over.
  */
-export const WAL_RESTART_FRAMES = 4096;
+export const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 /** How long a restarting checkpoint waits for the writer's transaction and for readers. */
 const RESTART_WAIT_MS = 100;
 
@@ -32,7 +32,7 @@ const RESTART_WAIT_MS = 100;
  * only when a write transaction begins with every frame already copied, and with commits coming
  * while each checkpoint runs that moment never comes (measured: 900 MB of WAL after 12 s of
  * `bench/hub-ingest`, which `--max-db-size` would then have counted against the data). So once the
- * WAL holds more than {@link WAL_RESTART_FRAMES} frames, a RESTART checkpoint copies the few frames
+ * WAL holds more than {@link WAL_LIMIT_BYTES}, a RESTART checkpoint copies the few frames
  * left and holds new writes (for at most {@link RESTART_WAIT_MS}) until readers are off the log:
  * the next commit writes from its start again. Should readers keep it busy, the next tick retries.
  */
@@ -43,12 +43,13 @@ const db = new Database(workerData.path);
 db.pragma('busy_timeout = 0');
 db.pragma('synchronous = ' + workerData.synchronous);
 db.pragma('cache_size = -2000');
+const restartFrames = Math.ceil(workerData.restartBytes / db.pragma('page_size', { simple: true }));
 let timer;
 let lastError = '';
 const tick = () => {
   try {
     const [passive] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (passive && passive.log > workerData.restartFrames) {
+    if (passive && passive.log > restartFrames) {
       db.pragma('busy_timeout = ' + workerData.restartWaitMs);
       try {
         db.pragma('wal_checkpoint(RESTART)');
@@ -92,8 +93,6 @@ export class WalCheckpointer {
     options: {
       readonly synchronous: 'FULL' | 'NORMAL';
       readonly intervalMs?: number;
-      /** WAL frames past which the log is started over; default {@link WAL_RESTART_FRAMES}. */
-      readonly restartFrames?: number;
       /** Called with the message of a checkpoint failure (once per kind of failure in a row). */
       readonly onError?: (message: string) => void;
       /** Called when the thread ends without close(): the writer must checkpoint again itself. */
@@ -105,7 +104,7 @@ export class WalCheckpointer {
       path,
       synchronous: options.synchronous,
       intervalMs: options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
-      restartFrames: options.restartFrames ?? WAL_RESTART_FRAMES,
+      restartBytes: WAL_LIMIT_BYTES,
       restartWaitMs: RESTART_WAIT_MS,
     };
     // No inherited flags: a TypeScript loader has nothing to do in this thread.
