@@ -2,15 +2,15 @@ import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
 import { normalizeSpan } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal } from '../otlp/index.js';
 import { decodeLogs, decodeMetrics, decodeTraces } from '../otlp/index.js';
-import { type EncodedSpanColumns, encodeSpans, spanColumns } from '../store/encoded-spans.js';
+import { type EncodedSpanBatch, encodeSpans } from '../store/encoded-spans.js';
 import { toLogRecord } from './log-record.js';
 
 /** One export request decoded and normalized: what the ingest queue takes. */
 export interface DecodedBatch {
   /** Traces: the normalized spans (unless decoded with `encode`). */
   readonly spans?: SpanRecord[];
-  /** Traces decoded with `encode`: the normalized spans, encoded for the store, by column. */
-  readonly encodedSpans?: EncodedSpanColumns;
+  /** Traces decoded with `encode`: the normalized spans, encoded for the store. */
+  readonly encodedSpans?: EncodedSpanBatch;
   /** Logs: the records as the store keeps them. */
   readonly logs?: LogRecord[];
   /** Metrics: data points accepted. */
@@ -49,7 +49,7 @@ export function decodeBatch(
       }
     }
     return {
-      ...(encode ? { encodedSpans: spanColumns(encodeSpans(spans)) } : { spans }),
+      ...(encode ? { encodedSpans: encodeSpans(spans) } : { spans }),
       points: 0,
       rejected,
       ...(reason === undefined ? {} : { reason }),

@@ -1,7 +1,7 @@
 import type { LogRecord, PriceCatalog, SpanRecord } from '@agentlens/core';
 import type { OtlpEncoding, OtlpSignal, PartialSuccess } from '../otlp/index.js';
 import { OtlpDecodeError, OtlpTooManyItemsError } from '../otlp/index.js';
-import { type EncodedSpanBatch, encodeSpans, spansFromColumns } from '../store/encoded-spans.js';
+import { type EncodedSpanBatch, encodeSpans } from '../store/encoded-spans.js';
 import type { Store } from '../store/index.js';
 import { type DecodedBatch, decodeBatch } from './decode-batch.js';
 import { type DecodePool, DecodeWorkerError } from './decode-pool.js';
@@ -274,9 +274,9 @@ export class Ingestor {
       return partial;
     }
     const spans = decoded.spans ?? [];
-    const encoded = decoded.encodedSpans === undefined ? undefined : spansFromColumns(decoded.encodedSpans);
+    const encoded = decoded.encodedSpans;
     const logs = decoded.logs ?? [];
-    const size = spans.length + (encoded?.spans.length ?? 0) + logs.length;
+    const size = spans.length + (encoded?.count ?? 0) + logs.length;
     if (body.byteLength > 0) {
       const ratio = size / body.byteLength;
       const last = this.#itemsPerByte[encoding];

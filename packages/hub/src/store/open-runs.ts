@@ -71,7 +71,11 @@ export class OpenRunsAccumulator {
   readonly #ends = new Map<string, RunEnd>();
   readonly #children = new Map<string, RunChildren>();
 
-  add(span: SpanRecord, startNs: bigint, endNs: bigint): void {
+  add(
+    span: Pick<SpanRecord, 'traceId' | 'agentName' | 'category' | 'service'>,
+    startNs: bigint,
+    endNs: bigint,
+  ): void {
     const agentName = span.agentName;
     if (agentName === null) return;
     const traceId = span.traceId.toLowerCase();

@@ -74,6 +74,30 @@ export function minuteOfNanos(unixNano: bigint): number {
 }
 
 /**
+ * The fields of a span that its rollups read: a record's, or a stored or encoded row's (booleans
+ * as 0 / 1).
+ */
+export type RollupSpan = Pick<
+  SpanRecord,
+  | 'service'
+  | 'category'
+  | 'agentName'
+  | 'operation'
+  | 'provider'
+  | 'requestModel'
+  | 'responseModel'
+  | 'toolName'
+  | 'statusCode'
+  | 'durationMs'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'cacheReadTokens'
+  | 'cacheWriteTokens'
+  | 'reasoningTokens'
+  | 'costUsd'
+> & { readonly unpriced: boolean | number; readonly aggregatesChildren: boolean | number };
+
+/**
  * Accumulates rollup deltas: add only the spans that were actually inserted (not duplicates), then
  * write {@link RollupAccumulator.deltas} and {@link RollupAccumulator.hourDeltas}. Spans go into
  * the minute tier only; the hour tier is folded from the minute deltas when asked for, so a span
@@ -82,7 +106,7 @@ export function minuteOfNanos(unixNano: bigint): number {
 export class RollupAccumulator {
   readonly #deltas = new Map<string, RollupDelta>();
 
-  add(span: SpanRecord, endMinute: number): void {
+  add(span: RollupSpan, endMinute: number): void {
     const model = span.responseModel ?? span.requestModel ?? '';
     const service = span.service;
     const agent = span.agentName ?? '';

@@ -8,7 +8,7 @@ import { spanBatch } from '../otlp/exporter-capture.test-helpers.js';
 import { decodeBatch } from '../receiver/decode-batch.js';
 import { generateAgentSpans } from './conformance/fixture-spans.js';
 import { runStoreConformance } from './conformance/store-conformance.js';
-import { type EncodedSpanBatch, encodeSpans, spanColumns, spansFromColumns } from './encoded-spans.js';
+import { type EncodedSpanBatch, encodeSpans } from './encoded-spans.js';
 import { SqliteStore } from './sqlite-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agentlens-sqlite-store-'));
@@ -261,9 +261,8 @@ describe('SqliteStore', () => {
     const byEncoded = tempPath();
     const records = new SqliteStore({ path: byRecords });
     const encoded = new SqliteStore({ path: byEncoded });
-    // Through the columns, as a decode worker hands them over; several batches per transaction.
-    const wire = (list: readonly SpanRecord[]): EncodedSpanBatch =>
-      spansFromColumns(spanColumns(encodeSpans(list)));
+    // Cloned, as a decode worker hands them over; several batches per transaction.
+    const wire = (list: readonly SpanRecord[]): EncodedSpanBatch => structuredClone(encodeSpans(list));
     for (let i = 0; i < spans.length; i += 150) {
       await records.writeSpans(spans.slice(i, i + 150));
       const chunk = spans.slice(i, i + 150);
@@ -291,9 +290,15 @@ describe('SqliteStore', () => {
     const store = new SqliteStore({ path: tempPath() });
     const [good, other] = generateAgentSpans({ traces: 1, spansPerTrace: 2, startMs: Date.now() - 60_000 });
     const bad = { ...(other as SpanRecord), spanId: 'xyz', resource: { 'service.name': 'only-in-bad' } };
-    await expect(
-      store.writeEncodedSpans([encodeSpans([good as SpanRecord]), encodeSpans([bad])]),
-    ).rejects.toThrow(RangeError);
+    // An id no store could keep is refused where the spans are encoded, naming it.
+    expect(() => encodeSpans([bad])).toThrow(/invalid span id "xyz"/);
+    await expect(store.writeSpans([good as SpanRecord, bad])).rejects.toThrow(RangeError);
+    // A batch that fails its transaction (one claiming more spans than it holds) fails every
+    // batch in it, the good one written before it included.
+    const malformed = { ...encodeSpans([{ ...bad, spanId: 'ab00000000000002' }]), count: 2 };
+    await expect(store.writeEncodedSpans([encodeSpans([good as SpanRecord]), malformed])).rejects.toThrow(
+      /malformed encoded span batch/,
+    );
     expect((await store.listTraces({}, null, 10)).traces).toEqual([]);
     await store.writeEncodedSpans([
       encodeSpans([good as SpanRecord, { ...bad, spanId: 'ab00000000000001' }]),

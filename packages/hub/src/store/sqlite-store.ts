@@ -10,7 +10,8 @@ import {
 } from '@agentlens/core';
 import Database from 'better-sqlite3';
 import { DEFAULT_SQLITE_PATH } from '../options.js';
-import { type EncodedSpan, type EncodedSpanBatch, encodeSpans } from './encoded-spans.js';
+import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './encoded-span-batch.js';
+import { type EncodedSpanBatch, EncodedSpanReader, encodeSpans } from './encoded-spans.js';
 import {
   OpenRunsAccumulator,
   openRunDelta,
@@ -105,7 +106,6 @@ export interface SqliteStoreOptions {
 /** SQLite's own default `wal_autocheckpoint`, for a connection that checkpoints itself again. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
-const TRACE_ID_BYTES = 16;
 /**
  * The columns a promoted attribute may live in instead of the attributes' JSON (see
  * promoted-attributes.ts), searched with the attributes so that a text filter finds what was sent.
@@ -139,7 +139,6 @@ interface MergeState {
   merged: LatencyHistogram | null;
 }
 const EMPTY_LATENCY_JSON = JSON.stringify(new LatencyHistogram().toJSON());
-const SPAN_ID_BYTES = 8;
 const MAX_PAGE = 1000;
 const DEFAULT_LOG_LIMIT = 100;
 /** Traces removed per transaction by retention, so that writers are never blocked for long. */
@@ -171,17 +170,9 @@ function optionalIdBuffer(hex: string | null, bytes: number, what: string): Buff
   return hex === null || hex === '' ? null : idBuffer(hex, bytes, what);
 }
 
-/**
- * Rollups and open runs read only a span's scalar columns, which an encoded span carries as its
- * record does; their accumulators are typed for the record.
- */
-function asColumns(span: EncodedSpan): SpanRecord {
-  return span as unknown as SpanRecord;
-}
-
 /** What the spans held add to a trace's `traces` row. */
 interface TraceDelta {
-  id: Buffer;
+  id: Uint8Array;
   startNs: bigint;
   endNs: bigint;
   rootName: string | null;
@@ -212,7 +203,7 @@ interface TraceSpan {
 function addToTrace(
   traces: Map<string, TraceDelta>,
   key: string,
-  id: Buffer,
+  id: Uint8Array,
   span: TraceSpan,
   startNs: bigint,
   endNs: bigint,
@@ -221,7 +212,8 @@ function addToTrace(
   let trace = traces.get(key);
   if (trace === undefined) {
     trace = {
-      id,
+      // A copy: the id may be a view into a whole batch, which the delta would keep alive.
+      id: id.slice(),
       startNs,
       endNs,
       rootName: null,
@@ -441,7 +433,7 @@ export class SqliteStore implements Store {
   }
 
   async writeEncodedSpans(batches: readonly EncodedSpanBatch[]): Promise<void> {
-    if (!batches.some((batch) => batch.spans.length > 0)) return;
+    if (!batches.some((batch) => batch.count > 0)) return;
     this.#writeSpans(batches);
   }
 
@@ -574,14 +566,14 @@ export class SqliteStore implements Store {
     const services = new Map<string, number>();
     for (const batch of batches) {
       const textIds = batch.texts.map((json) => this.#internText(json, pending));
-      for (const span of batch.spans) {
-        const traceId = idBuffer(span.traceId, TRACE_ID_BYTES, 'trace id');
-        const startNs = BigInt(span.startTimeUnixNano);
-        const endNs = BigInt(span.endTimeUnixNano);
+      const reader = new EncodedSpanReader(batch);
+      for (let i = 0; i < batch.count; i++) {
+        const span = reader.row(i);
+        const { startNs, endNs } = span;
         const info = insert.run(
-          traceId,
-          idBuffer(span.spanId, SPAN_ID_BYTES, 'span id'),
-          optionalIdBuffer(span.parentSpanId, SPAN_ID_BYTES, 'parent span id'),
+          span.traceIdBytes,
+          span.spanIdBytes,
+          span.parentSpanIdBytes,
           span.service,
           span.name,
           span.kind,
@@ -607,10 +599,10 @@ export class SqliteStore implements Store {
           span.cacheWriteTokens,
           span.reasoningTokens,
           span.costUsd,
-          span.unpriced ? 1 : 0,
+          span.unpriced,
           span.costSource,
           span.errorType,
-          span.aggregatesChildren ? 1 : 0,
+          span.aggregatesChildren,
           span.attributesJson,
           textIds[span.resource],
           textIds[span.scope],
@@ -621,12 +613,19 @@ export class SqliteStore implements Store {
         );
         // A duplicate (traceId, spanId) inserts nothing and must not count anywhere.
         if (info.changes === 0) continue;
-        rollups.add(asColumns(span), minuteOfNanos(endNs));
-        runs.add(asColumns(span), startNs, endNs);
+        rollups.add(span, minuteOfNanos(endNs));
+        runs.add(span, startNs, endNs);
         const endMs = Number(endNs / 1_000_000n);
         if ((services.get(span.service) ?? -1) < endMs) services.set(span.service, endMs);
-        const isRoot = span.parentSpanId === null || span.parentSpanId === '';
-        addToTrace(traces, span.traceId, traceId, span, startNs, endNs, isRoot);
+        addToTrace(
+          traces,
+          span.traceId,
+          span.traceIdBytes,
+          span,
+          startNs,
+          endNs,
+          span.parentSpanIdBytes === null,
+        );
       }
     }
     this.#heldSince ??= traces.size === 0 ? null : performance.now();

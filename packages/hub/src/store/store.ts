@@ -1,5 +1,5 @@
 import type { LogRecord, SpanCategory, SpanRecord } from '@agentlens/core';
-import type { EncodedSpanBatch } from './encoded-spans.js';
+import type { EncodedSpanBatch } from './encoded-span-batch.js';
 
 /**
  * A half-open time range `[fromMs, toMs)` in Unix milliseconds.
