@@ -20,12 +20,14 @@ type DistPool = typeof import('./decode-pool.js');
 type DistBatch = typeof import('./decode-batch.js');
 type DistHub = typeof import('../index.js');
 type DistSpans = typeof import('../store/encoded-spans.js');
+type DistIngestor = typeof import('./ingestor.js');
 
 const load = async () => ({
   pool: (await import(join(DIST, 'receiver/decode-pool.js'))) as DistPool,
   batch: (await import(join(DIST, 'receiver/decode-batch.js'))) as DistBatch,
   hub: (await import(join(DIST, 'index.js'))) as DistHub,
   spans: (await import(join(DIST, 'store/encoded-spans.js'))) as DistSpans,
+  ingestor: (await import(join(DIST, 'receiver/ingestor.js'))) as DistIngestor,
 });
 
 if (!built && isCi()) {
@@ -102,6 +104,37 @@ describe.skipIf(!built)(`decode workers (${built ? 'built hub' : `skipped: needs
       const ok = await pool.decode('traces', Buffer.from(protobuf), 'protobuf', true, 300);
       expect(ok.encodedSpans?.count).toBe(300);
     } finally {
+      await pool.close();
+    }
+  });
+
+  it('let the ingest queue learn how many items a byte of body carries, from bodies they decoded', async () => {
+    // A body goes to its worker transferred (it reads 0 bytes afterwards); were its size read
+    // after decoding, the guess made before any request (1 span a 100 bytes of protobuf, some
+    // five times too many for these spans) would stay, and a few bodies being read would count
+    // as a full queue.
+    const { pool: poolModule, ingestor: ingestorModule, hub } = await load();
+    const pool = new poolModule.DecodePool(poolModule.decodeWorkerUrl() as URL, 1);
+    const store = new hub.SqliteStore({ path: ':memory:' });
+    const ingestor = new ingestorModule.Ingestor({
+      store,
+      prices: new PriceCatalog(),
+      decodePool: pool,
+      inlineBelowBytes: 0,
+      maxQueuedItems: 1_000,
+    });
+    try {
+      const { protobuf } = spanBatch(100);
+      const perByte = 100 / protobuf.byteLength;
+      expect(perByte).toBeLessThan(1 / 250);
+      // 150 KB of bodies being read: 1 500 items at the first guess, about 300 at these spans'.
+      expect(ingestor.hasRoom('traces', 'protobuf', 150_000)).toBe(false);
+      await ingestor.ingest('traces', Buffer.from(protobuf), 'protobuf');
+      expect(ingestor.hasRoom('traces', 'protobuf', 150_000)).toBe(true);
+      expect(ingestor.hasRoom('traces', 'protobuf', Math.ceil(1_000 / perByte))).toBe(false);
+    } finally {
+      await ingestor.close();
+      await store.close();
       await pool.close();
     }
   });

@@ -237,6 +237,8 @@ export class Ingestor {
       throw new HubError(503, 'unavailable', 'the hub is shutting down', RETRY_AFTER_SECONDS);
     }
     this.checkCapacity(signal);
+    // Read now: a body decoded in a worker is transferred there, and reads 0 bytes afterwards.
+    const bodyBytes = body.byteLength;
     let decoded: DecodedBatch;
     try {
       decoded = await this.#decode(signal, body, encoding);
@@ -277,8 +279,8 @@ export class Ingestor {
     const encoded = decoded.encodedSpans;
     const logs = decoded.logs ?? [];
     const size = spans.length + (encoded?.count ?? 0) + logs.length;
-    if (body.byteLength > 0) {
-      const ratio = size / body.byteLength;
+    if (bodyBytes > 0) {
+      const ratio = size / bodyBytes;
       const last = this.#itemsPerByte[encoding];
       this.#itemsPerByte[encoding] = last === undefined ? ratio : 0.75 * last + 0.25 * ratio;
     }

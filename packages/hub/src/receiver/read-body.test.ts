@@ -41,4 +41,28 @@ describe('readBody', () => {
     expect(error.status).toBe(400);
     expect(error.message).toContain('gzip');
   });
+
+  it('refuses at once a body whose sender went away, before the read or during it', async () => {
+    // A request that waited for room unread may find its client gone: no event is left to come.
+    const gone = new Readable({ read() {} });
+    gone.destroy();
+    await new Promise((resolve) => setImmediate(resolve));
+    const before = await failure(readBody(gone, false, 1024));
+    expect(before.status).toBe(400);
+    expect(before.message).toContain('aborted');
+    for (const gzip of [false, true]) {
+      const dying = new Readable({ read() {} });
+      const reading = readBody(dying, gzip, 1024);
+      dying.push(Buffer.from('partial'));
+      dying.destroy();
+      expect((await failure(reading)).message).toContain('aborted');
+    }
+    // A gzip body whose stream closes once read, while it is still being inflated, is read whole.
+    const body = gzipSync(Buffer.alloc(50_000, 'x'));
+    const closing = new Readable({ read() {}, emitClose: true });
+    const inflated = readBody(closing, true, 100_000);
+    closing.push(body);
+    closing.push(null);
+    expect((await inflated).length).toBe(50_000);
+  });
 });

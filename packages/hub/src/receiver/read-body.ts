@@ -11,13 +11,16 @@ function tooLarge(limit: number, inflated: boolean): HubError {
  * Reads a request body, gunzipping it when `gzip` is set, and rejects with a 413 {@link HubError}
  * as soon as the raw or the inflated bytes pass `limit`. Inflation is streamed and stopped at the
  * cap, so a gzip bomb costs at most `limit` bytes of work. On rejection the rest of the request is
- * drained (not destroyed), so the caller can still answer on the same connection.
+ * drained (not destroyed), so the caller can still answer on the same connection. A request whose
+ * client went away (before the call, as one waiting for room unread may have, or during it) is
+ * refused at once with a 400: the promise always settles.
  */
 export function readBody(source: Readable, gzip: boolean, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let rawSize = 0;
+    let rawEnded = false;
     let settled = false;
     const inflater = gzip ? createGunzip() : undefined;
 
@@ -26,6 +29,7 @@ export function readBody(source: Readable, gzip: boolean, limit: number): Promis
       source.off('end', onRawEnd);
       source.off('error', onSourceError);
       source.off('aborted', onAborted);
+      source.off('close', onClose);
     };
     const fail = (error: HubError): void => {
       if (settled) return;
@@ -68,6 +72,7 @@ export function readBody(source: Readable, gzip: boolean, limit: number): Promis
       }
     };
     const onRawEnd = (): void => {
+      rawEnded = true;
       if (inflater === undefined) finish();
       else inflater.end();
     };
@@ -76,6 +81,10 @@ export function readBody(source: Readable, gzip: boolean, limit: number): Promis
     };
     const onAborted = (): void => {
       fail(new HubError(400, 'bad_request', 'the request was aborted'));
+    };
+    // A stream destroyed before its end emits neither 'end' nor always 'aborted', but 'close'.
+    const onClose = (): void => {
+      if (!rawEnded) onAborted();
     };
 
     if (inflater !== undefined) {
@@ -89,5 +98,8 @@ export function readBody(source: Readable, gzip: boolean, limit: number): Promis
     source.on('end', onRawEnd);
     source.on('error', onSourceError);
     source.on('aborted', onAborted);
+    source.on('close', onClose);
+    // Gone already: its events were emitted before anyone listened.
+    if (source.destroyed) onAborted();
   });
 }
