@@ -180,6 +180,43 @@ describe('the hub with a slow store', () => {
     }
   });
 
+  it('frees the room of requests whose senders gave up while they waited, unread', async () => {
+    const { store } = slowStore(300);
+    const hub = await createHub({ port: 0, store, maxQueuedItems: 20, admissionWaitMs: 10_000 });
+    try {
+      const [first, ...rest] = batches(7, 20);
+      const taken = post(hub.url, (first as { json: Uint8Array }).json);
+      await sleep(50);
+      // Five senders find the queue full, wait, and hang up before their turn comes.
+      const target = new URL(`${hub.url}/v1/traces`);
+      const quitters = rest.slice(0, 5).map(({ json }) => {
+        const request = httpRequest({
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': String(json.byteLength) },
+        });
+        request.on('error', () => {});
+        request.end(json);
+        return request;
+      });
+      await sleep(100);
+      for (const request of quitters) request.destroy();
+      expect((await taken).status).toBe(200);
+      // Their turns came and went: a sender now is taken at once, not held behind their room.
+      const started = performance.now();
+      const next = await post(hub.url, (rest[5] as { json: Uint8Array }).json);
+      expect(next.status).toBe(200);
+      expect(performance.now() - started).toBeLessThan(3_000);
+      const stored = await storedSpanIds(store);
+      expect(stored.size).toBe(40);
+    } finally {
+      await hub.close();
+      await store.close();
+    }
+  });
+
   it('refuses a waiting request with 429 once its wait is over, and stores nothing of it', async () => {
     const { store } = slowStore(1_500);
     const hub = await createHub({ port: 0, store, maxQueuedItems: 20, admissionWaitMs: 200 });
