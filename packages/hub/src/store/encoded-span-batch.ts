@@ -28,6 +28,7 @@ export const NUMBER_FIELDS = [
   'scope',
 ] as const;
 export const NUMBER_STRIDE = NUMBER_FIELDS.length;
+export const NUMBER_SLOT = slots(NUMBER_FIELDS);
 
 /**
  * The fields whose values repeat across a batch (names of services, agents, models, tools, ...),
@@ -50,6 +51,14 @@ export const DICTIONARY_FIELDS = [
   'statusMessage',
 ] as const;
 export const DICTIONARY_STRIDE = DICTIONARY_FIELDS.length;
+export const DICTIONARY_SLOT = slots(DICTIONARY_FIELDS);
+
+/** Each field's slot within a span's stretch of its column: its index in `fields`. */
+function slots<const F extends readonly string[]>(fields: F): { readonly [K in F[number]]: number } {
+  return Object.freeze(Object.fromEntries(fields.map((field, i) => [field, i]))) as {
+    readonly [K in F[number]]: number;
+  };
+}
 
 /**
  * Spans encoded for a store: every column of its `spans` rows, laid out so that a batch crosses

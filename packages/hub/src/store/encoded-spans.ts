@@ -1,8 +1,10 @@
 import type { SpanCategory, SpanRecord } from '@agentlens/core';
 import {
+  DICTIONARY_SLOT as D,
   DICTIONARY_STRIDE,
   type EncodedSpanBatch,
   ID_STRIDE,
+  NUMBER_SLOT as N,
   NUMBER_STRIDE,
   SPAN_ID_BYTES,
   TRACE_ID_BYTES,
@@ -27,7 +29,7 @@ function time(nanos: string, what: string, spanId: string): bigint {
 }
 
 /** Writes a hex id at `offset`; throws unless it is exactly `bytes` bytes of hex. */
-function writeId(ids: Buffer, hex: string, offset: number, bytes: number, what: string): void {
+export function writeId(ids: Buffer, hex: string, offset: number, bytes: number, what: string): void {
   // Buffer.write stops silently at the first non-hex character; fewer bytes written mean a bad id.
   if (hex.length !== bytes * 2 || ids.write(hex, offset, bytes, 'hex') !== bytes) {
     throw new RangeError(`invalid ${what} "${hex}"`);
@@ -98,37 +100,36 @@ export function encodeSpans(spans: readonly SpanRecord[]): EncodedSpanBatch {
     times[2 * i] = time(span.startTimeUnixNano, 'start time', span.spanId);
     times[2 * i + 1] = time(span.endTimeUnixNano, 'end time', span.spanId);
     const attributes = encodeAttributes(span);
-    // Written out field by field, in NUMBER_FIELDS order: no per-field lookup by name.
+    // Written out field by field: no loop over the fields, no lookup of a field by name.
     const n = i * NUMBER_STRIDE;
-    numbers[n] = span.kind;
-    numbers[n + 1] = span.durationMs;
-    numbers[n + 2] = span.statusCode;
-    numbers[n + 3] = orNaN(span.inputTokens);
-    numbers[n + 4] = orNaN(span.outputTokens);
-    numbers[n + 5] = orNaN(span.cacheReadTokens);
-    numbers[n + 6] = orNaN(span.cacheWriteTokens);
-    numbers[n + 7] = orNaN(span.reasoningTokens);
-    numbers[n + 8] = orNaN(span.costUsd);
-    numbers[n + 9] = span.unpriced ? 1 : 0;
-    numbers[n + 10] = span.aggregatesChildren ? 1 : 0;
-    numbers[n + 11] = attributes.elided === 0 ? Number.NaN : attributes.elided;
-    numbers[n + 12] = textIndex(span.resource);
-    numbers[n + 13] = textIndex(span.scope);
-    // In DICTIONARY_FIELDS order.
+    numbers[n + N.kind] = span.kind;
+    numbers[n + N.durationMs] = span.durationMs;
+    numbers[n + N.statusCode] = span.statusCode;
+    numbers[n + N.inputTokens] = orNaN(span.inputTokens);
+    numbers[n + N.outputTokens] = orNaN(span.outputTokens);
+    numbers[n + N.cacheReadTokens] = orNaN(span.cacheReadTokens);
+    numbers[n + N.cacheWriteTokens] = orNaN(span.cacheWriteTokens);
+    numbers[n + N.reasoningTokens] = orNaN(span.reasoningTokens);
+    numbers[n + N.costUsd] = orNaN(span.costUsd);
+    numbers[n + N.unpriced] = span.unpriced ? 1 : 0;
+    numbers[n + N.aggregatesChildren] = span.aggregatesChildren ? 1 : 0;
+    numbers[n + N.elided] = attributes.elided === 0 ? Number.NaN : attributes.elided;
+    numbers[n + N.resource] = textIndex(span.resource);
+    numbers[n + N.scope] = textIndex(span.scope);
     const d = i * DICTIONARY_STRIDE;
-    codes[d] = code(span.service);
-    codes[d + 1] = code(span.name);
-    codes[d + 2] = code(span.category);
-    codes[d + 3] = code(span.operation);
-    codes[d + 4] = code(span.agentName);
-    codes[d + 5] = code(span.provider);
-    codes[d + 6] = code(span.requestModel);
-    codes[d + 7] = code(span.responseModel);
-    codes[d + 8] = code(span.toolName);
-    codes[d + 9] = code(span.workflowName);
-    codes[d + 10] = code(span.costSource);
-    codes[d + 11] = code(span.errorType);
-    codes[d + 12] = code(span.statusMessage);
+    codes[d + D.service] = code(span.service);
+    codes[d + D.name] = code(span.name);
+    codes[d + D.category] = code(span.category);
+    codes[d + D.operation] = code(span.operation);
+    codes[d + D.agentName] = code(span.agentName);
+    codes[d + D.provider] = code(span.provider);
+    codes[d + D.requestModel] = code(span.requestModel);
+    codes[d + D.responseModel] = code(span.responseModel);
+    codes[d + D.toolName] = code(span.toolName);
+    codes[d + D.workflowName] = code(span.workflowName);
+    codes[d + D.costSource] = code(span.costSource);
+    codes[d + D.errorType] = code(span.errorType);
+    codes[d + D.statusMessage] = code(span.statusMessage);
     attributesJson[i] = attributes.json;
     eventsJson[i] = jsonOrNull(span.events);
     linksJson[i] = jsonOrNull(span.links);
@@ -232,7 +233,6 @@ function isZero(bytes: Uint8Array, at: number, length: number): boolean {
  */
 export class EncodedSpanReader {
   readonly #batch: EncodedSpanBatch;
-  readonly #ids: Uint8Array;
   #traceAt = -1;
   #traceHex = '';
 
@@ -259,14 +259,12 @@ export class EncodedSpanReader {
       throw new RangeError(`malformed encoded span batch: its columns do not hold ${count} spans each`);
     }
     this.#batch = batch;
-    this.#ids = batch.ids;
   }
 
   /** Row `i` (0 ≤ i < `count`); fastest read in order. */
   row(i: number): EncodedSpanRow {
     const batch = this.#batch;
-    const ids = this.#ids;
-    const { numbers, codes, strings } = batch;
+    const { ids, numbers, codes, strings } = batch;
     const at = i * ID_STRIDE;
     const traceEnd = at + TRACE_ID_BYTES;
     // The spans of a trace mostly come together: its id is turned into hex once.
@@ -285,33 +283,33 @@ export class EncodedSpanReader {
       parentSpanIdBytes: isZero(ids, parentAt, SPAN_ID_BYTES) ? null : view(ids, parentAt, SPAN_ID_BYTES),
       startNs: batch.times[2 * i] as bigint,
       endNs: batch.times[2 * i + 1] as bigint,
-      kind: numbers[n] as number,
-      durationMs: numbers[n + 1] as number,
-      statusCode: numbers[n + 2] as number,
-      inputTokens: nullIfNaN(numbers[n + 3] as number),
-      outputTokens: nullIfNaN(numbers[n + 4] as number),
-      cacheReadTokens: nullIfNaN(numbers[n + 5] as number),
-      cacheWriteTokens: nullIfNaN(numbers[n + 6] as number),
-      reasoningTokens: nullIfNaN(numbers[n + 7] as number),
-      costUsd: nullIfNaN(numbers[n + 8] as number),
-      unpriced: numbers[n + 9] === 1 ? 1 : 0,
-      aggregatesChildren: numbers[n + 10] === 1 ? 1 : 0,
-      elided: nullIfNaN(numbers[n + 11] as number),
-      resource: numbers[n + 12] as number,
-      scope: numbers[n + 13] as number,
-      service: text(strings, codes[d] as number) as string,
-      name: text(strings, codes[d + 1] as number) as string,
-      category: text(strings, codes[d + 2] as number) as SpanCategory,
-      operation: text(strings, codes[d + 3] as number),
-      agentName: text(strings, codes[d + 4] as number),
-      provider: text(strings, codes[d + 5] as number),
-      requestModel: text(strings, codes[d + 6] as number),
-      responseModel: text(strings, codes[d + 7] as number),
-      toolName: text(strings, codes[d + 8] as number),
-      workflowName: text(strings, codes[d + 9] as number),
-      costSource: text(strings, codes[d + 10] as number),
-      errorType: text(strings, codes[d + 11] as number),
-      statusMessage: text(strings, codes[d + 12] as number),
+      kind: numbers[n + N.kind] as number,
+      durationMs: numbers[n + N.durationMs] as number,
+      statusCode: numbers[n + N.statusCode] as number,
+      inputTokens: nullIfNaN(numbers[n + N.inputTokens] as number),
+      outputTokens: nullIfNaN(numbers[n + N.outputTokens] as number),
+      cacheReadTokens: nullIfNaN(numbers[n + N.cacheReadTokens] as number),
+      cacheWriteTokens: nullIfNaN(numbers[n + N.cacheWriteTokens] as number),
+      reasoningTokens: nullIfNaN(numbers[n + N.reasoningTokens] as number),
+      costUsd: nullIfNaN(numbers[n + N.costUsd] as number),
+      unpriced: numbers[n + N.unpriced] === 1 ? 1 : 0,
+      aggregatesChildren: numbers[n + N.aggregatesChildren] === 1 ? 1 : 0,
+      elided: nullIfNaN(numbers[n + N.elided] as number),
+      resource: numbers[n + N.resource] as number,
+      scope: numbers[n + N.scope] as number,
+      service: text(strings, codes[d + D.service] as number) as string,
+      name: text(strings, codes[d + D.name] as number) as string,
+      category: text(strings, codes[d + D.category] as number) as SpanCategory,
+      operation: text(strings, codes[d + D.operation] as number),
+      agentName: text(strings, codes[d + D.agentName] as number),
+      provider: text(strings, codes[d + D.provider] as number),
+      requestModel: text(strings, codes[d + D.requestModel] as number),
+      responseModel: text(strings, codes[d + D.responseModel] as number),
+      toolName: text(strings, codes[d + D.toolName] as number),
+      workflowName: text(strings, codes[d + D.workflowName] as number),
+      costSource: text(strings, codes[d + D.costSource] as number),
+      errorType: text(strings, codes[d + D.errorType] as number),
+      statusMessage: text(strings, codes[d + D.statusMessage] as number),
       attributesJson: batch.attributesJson[i] as string,
       eventsJson: batch.eventsJson[i] as string | null,
       linksJson: batch.linksJson[i] as string | null,

@@ -11,7 +11,7 @@ import {
 import Database from 'better-sqlite3';
 import { DEFAULT_SQLITE_PATH } from '../options.js';
 import { SPAN_ID_BYTES, TRACE_ID_BYTES } from './encoded-span-batch.js';
-import { type EncodedSpanBatch, EncodedSpanReader, encodeSpans } from './encoded-spans.js';
+import { type EncodedSpanBatch, EncodedSpanReader, encodeSpans, writeId } from './encoded-spans.js';
 import {
   OpenRunsAccumulator,
   openRunDelta,
@@ -160,9 +160,8 @@ const SUMMARY_FLUSH_DELTAS = 512;
 const SUMMARY_FLUSH_TRACES = 20_000;
 
 function idBuffer(hex: string, bytes: number, what: string): Buffer {
-  const buf = Buffer.from(hex, 'hex');
-  // Buffer.from stops silently at the first non-hex character; a short buffer means a bad id.
-  if (buf.length !== bytes || hex.length !== bytes * 2) throw new RangeError(`invalid ${what} "${hex}"`);
+  const buf = Buffer.alloc(bytes);
+  writeId(buf, hex, 0, bytes, what);
   return buf;
 }
 
