@@ -53,7 +53,6 @@ export type {
   Timeseries,
   TimeseriesGroupBy,
   TimeseriesMeasure,
-  TimeseriesPoint,
   TimeseriesSet,
   TimeWindow,
   TokenTotals,

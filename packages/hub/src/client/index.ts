@@ -21,7 +21,7 @@ export type {
   Timeseries,
   TimeseriesGroupBy,
   TimeseriesMeasure,
-  TimeseriesPoint,
+  TimeseriesSet,
   TimeWindow,
   TokenTotals,
   TraceDetail,

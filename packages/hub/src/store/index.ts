@@ -26,7 +26,6 @@ export type {
   Timeseries,
   TimeseriesGroupBy,
   TimeseriesMeasure,
-  TimeseriesPoint,
   TimeseriesSet,
   TimeWindow,
   TokenTotals,

@@ -278,7 +278,7 @@ describeWithTool(
           const agents = await b.stats('agents', HOURS);
           for (const series of perMinute.series) {
             expect(agents.find((g) => g.name === series.key)?.requests).toBe(
-              series.points.reduce((n, p) => n + p.value, 0),
+              series.values.reduce((n, v) => n + v, 0),
             );
           }
         } finally {

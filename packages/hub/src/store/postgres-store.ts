@@ -1521,7 +1521,7 @@ export class PostgresStore implements Store {
     await this.#use();
     checkTimeseriesQuery(measure, stepMs, groupBy);
     const rows = await this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
-    return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
+    return timeseriesFromRollups(measure, stepMs, groupBy, window, rows);
   }
 
   async listLogs(filter: LogFilter): Promise<LogRecord[]> {

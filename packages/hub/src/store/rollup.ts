@@ -7,6 +7,7 @@ import type {
   Timeseries,
   TimeseriesGroupBy,
   TimeseriesMeasure,
+  TimeseriesSet,
   TimeWindow,
   TokenTotals,
 } from './store.js';
@@ -500,9 +501,8 @@ export function timeseriesFromRollups(
   groupBy: TimeseriesGroupBy | null,
   window: TimeWindow,
   rows: Iterable<RollupRow>,
-): Timeseries[] {
-  const firstStep = Math.floor(window.fromMs / stepMs) * stepMs;
-  const stepCount = window.toMs <= firstStep ? 0 : Math.ceil((window.toMs - firstStep) / stepMs);
+): TimeseriesSet {
+  const { startMs: firstStep, stepCount } = seriesGrid(stepMs, window);
   const perKey = new Map<string | null, { values: number[]; latency: ((string | null)[] | undefined)[] }>();
   const slotsOf = (key: string | null) => {
     let slots = perKey.get(key);
@@ -544,27 +544,33 @@ export function timeseriesFromRollups(
   }
   const series: Timeseries[] = [];
   for (const [key, slots] of perKey) {
-    const points = slots.values.map((value, i) => {
-      let v = value;
-      const latency = slots.latency[i];
-      if (measure === 'p95' && latency !== undefined) {
-        const texts = latency.filter((json): json is string => json !== null);
-        if (texts.length === 1) {
-          // Most per-minute points hold one histogram: read its quantile without building one.
-          v = LatencyHistogram.quantileOf(
-            JSON.parse(texts[0] as string) as LatencyHistogramData,
-            SERIES_QUANTILE,
-          );
-        } else {
-          v = latencyQuantile(texts, SERIES_QUANTILE);
-        }
-      }
-      return { timeMs: firstStep + i * stepMs, value: v };
-    });
-    series.push({ key, points });
+    if (measure === 'p95') {
+      slots.latency.forEach((latency, i) => {
+        const texts = (latency ?? []).filter((json): json is string => json !== null);
+        slots.values[i] =
+          texts.length === 1
+            ? // Most per-minute points hold one histogram: read its quantile without building one.
+              LatencyHistogram.quantileOf(
+                JSON.parse(texts[0] as string) as LatencyHistogramData,
+                SERIES_QUANTILE,
+              )
+            : latencyQuantile(texts, SERIES_QUANTILE);
+      });
+    }
+    series.push({ key, values: slots.values });
   }
-  series.sort((a, b) => (a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
-  return series;
+  return { measure, stepMs, startMs: firstStep, series: series.sort(byKey) };
+}
+
+/** Where the steps of a series over `window` start, and how many there are. */
+function seriesGrid(stepMs: number, window: TimeWindow): { startMs: number; stepCount: number } {
+  const startMs = Math.floor(window.fromMs / stepMs) * stepMs;
+  return { startMs, stepCount: window.toMs <= startMs ? 0 : Math.ceil((window.toMs - startMs) / stepMs) };
+}
+
+/** Orders series by key. */
+function byKey(a: Timeseries, b: Timeseries): number {
+  return a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1;
 }
 
 /** One point of a series as a backend computed it: the step's first minute, the key, the value. */
@@ -580,13 +586,13 @@ export interface SeriesPoint {
  * data (see {@link timeseriesFromRollups} for the grid and the ordering).
  */
 export function timeseriesFromPoints(
+  measure: TimeseriesMeasure,
   stepMs: number,
   groupBy: TimeseriesGroupBy | null,
   window: TimeWindow,
   points: Iterable<SeriesPoint>,
-): Timeseries[] {
-  const firstStep = Math.floor(window.fromMs / stepMs) * stepMs;
-  const stepCount = window.toMs <= firstStep ? 0 : Math.ceil((window.toMs - firstStep) / stepMs);
+): TimeseriesSet {
+  const { startMs: firstStep, stepCount } = seriesGrid(stepMs, window);
   const perKey = new Map<string | null, number[]>();
   const valuesOf = (key: string | null) => {
     let values = perKey.get(key);
@@ -603,10 +609,6 @@ export function timeseriesFromPoints(
     const values = valuesOf(groupBy === null ? null : point.key);
     values[index] = (values[index] as number) + point.value;
   }
-  const series: Timeseries[] = [];
-  for (const [key, values] of perKey) {
-    series.push({ key, points: values.map((value, i) => ({ timeMs: firstStep + i * stepMs, value })) });
-  }
-  series.sort((a, b) => (a.key === b.key ? 0 : (a.key ?? '') < (b.key ?? '') ? -1 : 1));
-  return series;
+  const series = [...perKey].map(([key, values]): Timeseries => ({ key, values }));
+  return { measure, stepMs, startMs: firstStep, series: series.sort(byKey) };
 }

@@ -1095,10 +1095,10 @@ export class SqliteStore implements Store {
         measure === 'p95'
           ? this.#p95Points(window, groupBy, stepMs)
           : this.#seriesPoints(window, measure, groupBy, stepMs);
-      return { measure, stepMs, series: timeseriesFromPoints(stepMs, groupBy, window, points) };
+      return timeseriesFromPoints(measure, stepMs, groupBy, window, points);
     }
     const rows = this.#rollupRows(window, timeseriesNeeds(measure, groupBy), stepMs);
-    return { measure, stepMs, series: timeseriesFromRollups(measure, stepMs, groupBy, window, rows) };
+    return timeseriesFromRollups(measure, stepMs, groupBy, window, rows);
   }
 
   async listLogs(filter: LogFilter): Promise<LogRecord[]> {

@@ -187,14 +187,11 @@ export type TimeseriesGroupBy = 'agent' | 'model' | 'provider' | 'tool';
 export interface Timeseries {
   /** The agent, model or tool name; null for the ungrouped series. */
   readonly key: string | null;
-  /** One point per step, dense (steps without data are 0), oldest first. */
-  readonly points: TimeseriesPoint[];
-}
-
-export interface TimeseriesPoint {
-  /** Start of the step, Unix milliseconds, a multiple of the step. */
-  readonly timeMs: number;
-  readonly value: number;
+  /**
+   * One value per step, dense (steps without data are 0), oldest first: `values[i]` is the step
+   * that starts at `startMs + i * stepMs` of its {@link TimeseriesSet}.
+   */
+  readonly values: number[];
 }
 
 /** Which logs {@link Store.listLogs} returns; fields combine with AND. */
@@ -336,8 +333,8 @@ export interface Store {
 
   /**
    * One measure per step over a window, from the rollups. `stepMs` is a positive multiple of one
-   * minute; steps are aligned to multiples of `stepMs` since the Unix epoch, and the points cover
-   * every step that overlaps the window. Populations are those of {@link Store.stats}: ungrouped
+   * minute; steps are aligned to multiples of `stepMs` since the Unix epoch, and the values cover
+   * every step that overlaps the window, from `startMs`. Populations are those of {@link Store.stats}: ungrouped
    * and by agent, requests / errors / p95 (seconds) are over agent spans; by model over model
    * spans; by tool over tool spans. `tokens` is input + output tokens, and `tokens` and `cost`
    * skip `aggregatesChildren` spans. Ungrouped there is always exactly one series (key null);
@@ -376,5 +373,7 @@ export interface Store {
 export interface TimeseriesSet {
   readonly measure: TimeseriesMeasure;
   readonly stepMs: number;
+  /** Start of the first step, Unix milliseconds, a multiple of `stepMs`; every series shares it. */
+  readonly startMs: number;
   readonly series: Timeseries[];
 }

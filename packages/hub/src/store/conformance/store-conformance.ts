@@ -231,7 +231,12 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         expect(await store.stats('tools', WINDOW)).toEqual([]);
         expect(await store.stats('models', WINDOW)).toEqual([]);
         const series = await store.timeseries('requests', 60_000, null, WINDOW);
-        expect(series.series).toEqual([{ key: null, points: [0, 1, 2, 3, 4].map(zeroPoint) }]);
+        expect(series).toEqual({
+          measure: 'requests',
+          stepMs: 60_000,
+          startMs: WINDOW.fromMs,
+          series: [{ key: null, values: [0, 0, 0, 0, 0] }],
+        });
         expect((await store.timeseries('p95', 60_000, 'agent', WINDOW)).series).toEqual([]);
         expect(await store.listLogs({})).toEqual([]);
         expect(await store.services()).toEqual([]);
@@ -371,16 +376,14 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
           expect(result.stepMs).toBe(c.stepMs);
           const keys = Object.keys(c.series).sort();
           expect(result.series.map((s) => s.key ?? '')).toEqual(keys);
-          const firstStep = Math.floor(window.fromMs / c.stepMs) * c.stepMs;
+          expect(result.startMs).toBe(Math.floor(window.fromMs / c.stepMs) * c.stepMs);
           for (const series of result.series) {
             const values = c.series[series.key ?? ''] as number[];
-            expect(series.points.map((p) => p.timeMs)).toEqual(
-              values.map((_, i) => firstStep + i * c.stepMs),
-            );
-            series.points.forEach((p, i) => {
+            expect(series.values).toHaveLength(values.length);
+            series.values.forEach((value, i) => {
               const v = values[i] as number;
-              if (c.measure === 'p95') expectWithinAccuracy(p.value, v, `${series.key} step ${i}`);
-              else expect(p.value).toBeCloseTo(v, 12);
+              if (c.measure === 'p95') expectWithinAccuracy(value, v, `${series.key} step ${i}`);
+              else expect(value).toBeCloseTo(v, 12);
             });
           }
         });
@@ -419,17 +422,16 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
             expect(byProvider.series.map((s) => s.key)).toEqual(providers);
             for (const series of byProvider.series) {
               const names = models.filter((m) => m.provider === series.key).map((m) => m.name);
-              const expected = series.points.map((_, i) =>
+              const expected = series.values.map((_, i) =>
                 byModel.series
                   .filter((m) => names.includes(m.key ?? ''))
-                  .reduce((sum, m) => sum + (m.points[i]?.value ?? 0), 0),
+                  .reduce((sum, m) => sum + (m.values[i] ?? 0), 0),
               );
-              const values = series.points.map((p) => p.value);
-              expect(values.map((v) => Number(v.toFixed(9)))).toEqual(
+              expect(series.values.map((v) => Number(v.toFixed(9)))).toEqual(
                 expected.map((v) => Number(v.toFixed(9))),
               );
             }
-            const total = byProvider.series.flatMap((s) => s.points).reduce((sum, p) => sum + p.value, 0);
+            const total = byProvider.series.flatMap((s) => s.values).reduce((sum, v) => sum + v, 0);
             const fromStats = models.reduce(
               (sum, m) =>
                 sum +
@@ -618,7 +620,7 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
         for (const stepMs of [3_600_000, 60_000]) {
           const set = await store.timeseries('requests', stepMs, 'agent', { fromMs, toMs });
           for (const series of set.series) {
-            const total = series.points.reduce((n, p) => n + p.value, 0);
+            const total = series.values.reduce((n, v) => n + v, 0);
             expect(total, `${series.key} every ${stepMs / 60_000} min`).toBe(
               expected.get(series.key ?? '')?.requests,
             );
@@ -684,8 +686,4 @@ export function runStoreConformance(name: string, makeStore: () => Promise<Store
 
     describeReportQueries(makeStore);
   });
-}
-
-function zeroPoint(i: number): { timeMs: number; value: number } {
-  return { timeMs: WINDOW.fromMs + i * 60_000, value: 0 };
 }

@@ -1,11 +1,18 @@
-import type { Timeseries } from '@agentlens/hub/client';
+import type { TimeseriesSet } from '@agentlens/hub/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
+/** Series on one grid of steps, as `GET /api/timeseries` answers them (dense and aligned). */
+export type ChartData = Pick<TimeseriesSet, 'startMs' | 'stepMs' | 'series'>;
+
+/** The series of `data` whose key is `key` (none when it has no data). */
+export function seriesOf(data: ChartData, key: string | null): ChartData {
+  return { startMs: data.startMs, stepMs: data.stepMs, series: data.series.filter((s) => s.key === key) };
+}
+
 export interface ChartProps {
-  /** Series with the same time steps (the API's series are dense and aligned). */
-  readonly series: readonly Timeseries[];
+  readonly data: ChartData;
   /** Formats a value for the axis and the legend. */
   readonly format: (value: number) => string;
   readonly height?: number;
@@ -35,7 +42,13 @@ function useDarkScheme(): boolean {
 }
 
 /** A uPlot line chart that fills its container's width and follows the theme. */
-export function Chart({ series, format, height = 160, spark = false, label }: ChartProps) {
+export function Chart({
+  data: { startMs, stepMs, series },
+  format,
+  height = 160,
+  spark = false,
+  label,
+}: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const dark = useDarkScheme();
@@ -43,8 +56,8 @@ export function Chart({ series, format, height = 160, spark = false, label }: Ch
   useEffect(() => {
     const element = host.current;
     if (element === null) return;
-    const times = (series[0]?.points ?? []).map((p) => p.timeMs / 1000);
-    const data: uPlot.AlignedData = [times, ...series.map((s) => s.points.map((p) => p.value))];
+    const times = (series[0]?.values ?? []).map((_, i) => (startMs + i * stepMs) / 1000);
+    const data: uPlot.AlignedData = [times, ...series.map((s) => s.values)];
     const axisColor = cssVar('--muted');
     const gridColor = cssVar('--grid');
     const options: uPlot.Options = {
@@ -94,7 +107,7 @@ export function Chart({ series, format, height = 160, spark = false, label }: Ch
       plot.current?.destroy();
       plot.current = null;
     };
-  }, [series, height, spark, format, label, dark]);
+  }, [startMs, stepMs, series, height, spark, format, label, dark]);
 
   return <div class={spark ? 'chart chart-spark' : 'chart'} ref={host} role="img" aria-label={label} />;
 }

@@ -1,6 +1,5 @@
-import type { Timeseries } from '@agentlens/hub/client';
 import type { ComponentChildren } from 'preact';
-import { Chart } from './chart.js';
+import { Chart, type ChartData } from './chart.js';
 
 export interface StatCardProps {
   readonly label: string;
@@ -8,7 +7,8 @@ export interface StatCardProps {
   readonly value: string;
   /** A line under the figure: what it is made of, or a warning. */
   readonly detail?: ComponentChildren;
-  readonly series?: Timeseries;
+  /** One series, drawn as a sparkline. */
+  readonly series?: ChartData;
   readonly format?: (value: number) => string;
   readonly tone?: 'ok' | 'warn' | 'error';
   /** For tests and for the figure's accessible name. */
@@ -37,7 +37,7 @@ export function StatCard({ label, value, detail, series, format, tone, testId }:
       </p>
       {detail !== undefined && <p class="card-detail">{detail}</p>}
       {series && format && (
-        <Chart series={[series]} format={format} height={48} spark label={`${label} over time`} />
+        <Chart data={series} format={format} height={48} spark label={`${label} over time`} />
       )}
     </section>
   );

@@ -1,7 +1,7 @@
 import { isStuck } from '@agentlens/core';
 import type { StatsGroup } from '@agentlens/hub/client';
 import { useQuery } from '../api.js';
-import { Chart } from '../components/chart.js';
+import { Chart, seriesOf } from '../components/chart.js';
 import { type Column, DataTable } from '../components/data-table.js';
 import { Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
@@ -54,7 +54,7 @@ export function AgentsPage() {
     const named = new Set(stats.groups.map((g) => g.name));
     const running = (stats.inFlight ?? []).filter((run) => !named.has(run.agentName));
     const groups = [...stats.groups, ...running.map((run) => noRunsYet(run.agentName))];
-    return { groups, series: series.series, inFlight };
+    return { groups, series, inFlight };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const href = (g: StatsGroup) => hrefOf(`/agents/${encodeURIComponent(g.name)}`, keep);
@@ -101,7 +101,7 @@ export function AgentsPage() {
         <>
           <section class="panel">
             <h2>Runs per agent</h2>
-            <Chart series={data.series} format={formatCount} label="Runs per agent over time" />
+            <Chart data={data.series} format={formatCount} label="Runs per agent over time" />
           </section>
           <DataTable
             label="Agents"
@@ -153,8 +153,8 @@ export function AgentPage({ name }: { readonly name: string }) {
       group: stats.groups.find((g) => g.name === name),
       tools: tools.groups,
       models: models.groups,
-      requests: requests.series.filter((s) => s.key === name),
-      p95: p95.series.filter((s) => s.key === name),
+      requests: seriesOf(requests, name),
+      p95: seriesOf(p95, name),
       traces: traces.traces,
       failures: failures.traces,
     };
@@ -190,15 +190,15 @@ export function AgentPage({ name }: { readonly name: string }) {
           <StatCard label="Cost" value={formatUsd(group.costUsd)} />
         </div>
       )}
-      {data.requests.length > 0 && (
+      {data.requests.series.length > 0 && (
         <div class="columns two">
           <section class="panel">
             <h2>Runs</h2>
-            <Chart series={data.requests} format={formatCount} label={`Runs of ${name} over time`} />
+            <Chart data={data.requests} format={formatCount} label={`Runs of ${name} over time`} />
           </section>
           <section class="panel">
             <h2>p95 latency</h2>
-            <Chart series={data.p95} format={formatSeconds} label={`p95 latency of ${name} over time`} />
+            <Chart data={data.p95} format={formatSeconds} label={`p95 latency of ${name} over time`} />
           </section>
         </div>
       )}

@@ -28,9 +28,9 @@ export function ModelsPage() {
     return {
       groups: stats.groups,
       prices: stats.prices,
-      cost: cost.series,
-      providerCost: providerCost.series,
-      tokens: tokens.series,
+      cost,
+      providerCost,
+      tokens,
     };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
@@ -133,15 +133,15 @@ export function ModelsPage() {
           <div class="columns">
             <section class="panel">
               <h2>Cost per provider</h2>
-              <Chart series={data.providerCost} format={formatUsd} label="Cost per provider over time" />
+              <Chart data={data.providerCost} format={formatUsd} label="Cost per provider over time" />
             </section>
             <section class="panel">
               <h2>Cost per model</h2>
-              <Chart series={data.cost} format={formatUsd} label="Cost per model over time" />
+              <Chart data={data.cost} format={formatUsd} label="Cost per model over time" />
             </section>
             <section class="panel">
               <h2>Tokens per model</h2>
-              <Chart series={data.tokens} format={formatCount} label="Tokens per model over time" />
+              <Chart data={data.tokens} format={formatCount} label="Tokens per model over time" />
             </section>
           </div>
           <DataTable

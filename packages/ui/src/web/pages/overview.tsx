@@ -4,11 +4,11 @@ import {
   type OverviewStats,
   type ReportResponse,
   type StatsGroup,
-  type Timeseries,
   type TimeseriesMeasure,
   type TraceSummary,
 } from '@agentlens/hub/client';
 import { useQuery } from '../api.js';
+import { type ChartData, seriesOf } from '../components/chart.js';
 import { NoDataYet, Nothing } from '../components/empty-state.js';
 import { Link } from '../components/link.js';
 import { StatCard } from '../components/stat-card.js';
@@ -179,8 +179,11 @@ async function loadOverview(hub: HubClient, range: TimeRange) {
           hub.stats('models', window),
           hub.stats('tools', window),
         ]).then(([o, a, m, t]) => figuresOfStats(o.groups[0], a.groups, m.groups, t.groups));
-  const byMeasure = new Map<TimeseriesMeasure, Timeseries | undefined>(
-    MEASURES.map((measure, i) => [measure, series[i]?.series[0]]),
+  const byMeasure = new Map<TimeseriesMeasure, ChartData | undefined>(
+    MEASURES.map((measure, i) => {
+      const set = series[i];
+      return [measure, set === undefined ? undefined : seriesOf(set, null)];
+    }),
   );
   return { figures, errors, services, byMeasure, status, report };
 }
@@ -365,6 +368,6 @@ export function OverviewPage() {
   );
 }
 
-function seriesProps(series: Timeseries | undefined, format: (value: number) => string) {
+function seriesProps(series: ChartData | undefined, format: (value: number) => string) {
   return series === undefined ? {} : { series, format };
 }

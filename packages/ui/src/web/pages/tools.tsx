@@ -21,7 +21,7 @@ export function ToolsPage() {
       hub.stats('tools', window),
       hub.timeseries({ ...window, measure: 'requests', step: stepOf(range), groupBy: 'tool' }),
     ]);
-    return { groups: stats.groups, calls: calls.series };
+    return { groups: stats.groups, calls };
   });
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   const href = (g: StatsGroup) => hrefOf('/traces', { ...keep, tool: g.name });
@@ -41,7 +41,7 @@ export function ToolsPage() {
         <>
           <section class="panel">
             <h2>Calls per tool</h2>
-            <Chart series={data.calls} format={formatCount} label="Calls per tool over time" />
+            <Chart data={data.calls} format={formatCount} label="Calls per tool over time" />
           </section>
           <DataTable
             label="Tools"
