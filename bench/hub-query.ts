@@ -6,6 +6,7 @@
  * same file, with the typed `HubClient`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeSpan, type OtlpSpan, PriceCatalog, seededRandom } from '@agentlens/core';
@@ -156,9 +157,26 @@ interface QueryCase {
   readonly budget: Budget;
   readonly direct: (store: Store) => Promise<unknown>;
   readonly http: (client: HubClient) => Promise<unknown>;
+  /**
+   * Over HTTP, once the query was timed alone, it is timed again with these calls, each made
+   * once after every call of the query (see `Alongside`).
+   */
+  readonly alongside?: readonly Alongside[];
   /** What one answer holds, for the table (from the direct answer). */
   readonly describe: (answer: unknown) => string;
   readonly check: (answer: unknown) => void;
+}
+
+/**
+ * A call timed over HTTP in step with a query, so that both see the same machine at the same
+ * moments: the same query through another client, or the HTTP floor (a path the hub answers
+ * without its store).
+ */
+interface Alongside {
+  readonly name: string;
+  /** What one answer holds, for the table. */
+  readonly shape: string;
+  readonly call: (baseUrl: string) => Promise<unknown>;
 }
 
 interface Timing {
@@ -169,21 +187,32 @@ interface Timing {
   readonly shape: string;
 }
 
+/** `op` timed within `budget`, and each of `alongside` once after every call of `op`. */
 async function timeQuery(
   op: () => Promise<unknown>,
   budget: Budget,
   check: (answer: unknown) => void,
   describe: (answer: unknown) => string,
-): Promise<Timing> {
+  alongside: readonly (() => Promise<unknown>)[] = [],
+): Promise<Timing & { alongside: Timing[] }> {
   let shape = '';
-  for (let i = 0; i < budget.warmUps; i++) check(await op());
+  for (let i = 0; i < budget.warmUps; i++) {
+    check(await op());
+    for (const call of alongside) await call();
+  }
   const ms: number[] = [];
+  const alongsideMs = alongside.map((): number[] => []);
   const started = performance.now();
   for (;;) {
     const t0 = performance.now();
     const answer = await op();
     ms.push(performance.now() - t0);
     check(answer);
+    for (const [i, call] of alongside.entries()) {
+      const t1 = performance.now();
+      await call();
+      alongsideMs[i]?.push(performance.now() - t1);
+    }
     if (ms.length === 1) shape = describe(answer);
     const elapsed = performance.now() - started;
     const enough = ms.length >= budget.minCalls && elapsed >= budget.minMs;
@@ -191,17 +220,40 @@ async function timeQuery(
       ms.length >= budget.maxCalls || (ms.length >= budget.fewestCalls && elapsed >= budget.maxMs);
     if (enough || capped) break;
   }
-  return { calls: ms.length, ...percentiles(ms), shape };
+  return {
+    calls: ms.length,
+    ...percentiles(ms),
+    shape,
+    alongside: alongsideMs.map((values) => ({ calls: values.length, ...percentiles(values), shape: '' })),
+  };
 }
 
 function expect(condition: boolean, what: string): void {
   if (!condition) throw new Error(`${what}; the measurement is not trustworthy`);
 }
 
+/** One keep-alive connection for the `node:http` calls, as HubClient's fetch keeps one. */
+const nodeHttpAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** GET `url` through `node:http` and parse the answer as JSON; throws on any status but 200. */
+function getJson(url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: nodeHttpAgent, headers: { accept: 'application/json' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        if (response.statusCode !== 200) reject(new Error(`${url} answered ${response.statusCode}`));
+        else resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      });
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
 type Page = { traces: { errorCount: number }[] };
 type Trace = { spans: unknown[] } | null;
 type Groups = { groups?: { requests: number }[] } | { requests: number }[];
-type Series = { series: { points: unknown[] }[] };
+type Series = { series: { values: unknown[] }[] };
 
 const groupsOf = (answer: unknown) => {
   const a = answer as Groups;
@@ -256,7 +308,7 @@ function queryCases(plan: Plan, traces: number, windowOf: (ms: number) => TimeWi
     http: (client) => client.timeseries({ measure, step: '1m', groupBy: 'agent', window: '24h' }),
     describe: (a) => {
       const { series } = a as Series;
-      return `${series.length} series × ${formatCount(series[0]?.points.length ?? 0)} points`;
+      return `${series.length} series × ${formatCount(series[0]?.values.length ?? 0)} steps`;
     },
     check: (a) => {
       const { series } = a as Series;
@@ -272,6 +324,27 @@ function queryCases(plan: Plan, traces: number, windowOf: (ms: number) => TimeWi
       budget: plan.traceById,
       direct: (store) => store.getTrace(randomTraceId('direct')),
       http: (client) => client.getTrace(randomTraceId('http')),
+      alongside: [
+        {
+          name: 'trace by id, `node:http`',
+          shape: 'a trace',
+          // The same query, without fetch: an http.Agent with keep-alive, the JSON body parsed.
+          call: (baseUrl) => getJson(`${baseUrl}/api/traces/${randomTraceId('node:http')}`),
+        },
+        {
+          name: '`GET /healthz`, fetch (the HTTP floor)',
+          shape: 'status ok',
+          // What HubClient does for a call, on a path the hub answers without its store.
+          call: async (baseUrl) => {
+            const response = await fetch(`${baseUrl}/healthz`, {
+              headers: { accept: 'application/json' },
+              signal: AbortSignal.timeout(60_000),
+            });
+            if (!response.ok) throw new Error(`/healthz answered ${response.status}`);
+            return response.json();
+          },
+        },
+      ],
       describe: (a) => `${(a as Trace)?.spans.length ?? 0} spans (first)`,
       check: (a) =>
         expect(a !== null && (a as NonNullable<Trace>).spans.length > 0, 'trace by id: not found'),
@@ -306,6 +379,8 @@ interface Row {
   readonly query: QueryCase;
   readonly direct: Timing;
   readonly http: Timing;
+  /** The query timed again over HTTP, in step with its `alongside` calls. */
+  readonly inStep?: Timing & { alongside: Timing[] };
 }
 
 function targetLines(rows: readonly Row[], quick: boolean, spans: number): string[] {
@@ -323,8 +398,13 @@ function targetLines(rows: readonly Row[], quick: boolean, spans: number): strin
   const worstHttp = worst('http');
   const scope = quick ? ` (quick mode: ${formatCount(spans)} spans, not 1 000 000; not evaluated)` : '';
   const verdict = (ok: boolean) => (quick ? 'not evaluated' : met(ok));
+  const [nodeHttp, floor] = byId.inStep?.alongside ?? [];
+  const alongsideNote =
+    byId.inStep === undefined || nodeHttp === undefined || floor === undefined
+      ? ''
+      : ` through \`HubClient\` (fetch); timed again in step with two other calls, ${formatMs(byId.inStep.p99)} ms, against ${formatMs(nodeHttp.p99)} ms for the same query through \`node:http\` and ${formatMs(floor.p99)} ms for fetch on \`/healthz\`, the HTTP floor`;
   return [
-    `Trace by id, p99: ${formatMs(byId.direct.p99)} ms on the store, ${formatMs(byId.http.p99)} ms over HTTP; target < ${TARGET_TRACE_P99_MS} ms: ${verdict(byId.direct.p99 < TARGET_TRACE_P99_MS)} on the store, ${verdict(byId.http.p99 < TARGET_TRACE_P99_MS)} over HTTP${scope}.`,
+    `Trace by id, p99: ${formatMs(byId.direct.p99)} ms on the store, ${formatMs(byId.http.p99)} ms over HTTP${alongsideNote}; target < ${TARGET_TRACE_P99_MS} ms: ${verdict(byId.direct.p99 < TARGET_TRACE_P99_MS)} on the store, ${verdict(byId.http.p99 < TARGET_TRACE_P99_MS)} over HTTP${scope}.`,
     '',
     `Stats and timeseries over 24 h, slowest p95: ${formatMs(worstDirect.direct.p95)} ms on the store (${worstDirect.query.name}), ${formatMs(worstHttp.http.p95)} ms over HTTP (${worstHttp.query.name}); target < ${TARGET_ROLLUP_P95_MS} ms: ${verdict(worstDirect.direct.p95 < TARGET_ROLLUP_P95_MS)} on the store, ${verdict(worstHttp.http.p95 < TARGET_ROLLUP_P95_MS)} over HTTP${scope}.`,
   ];
@@ -365,13 +445,17 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
     const timed: Row[] = [];
     for (const row of rows) {
       progress(`HTTP: ${row.query.name}`);
-      const http = await timeQuery(
-        () => row.query.http(client),
-        row.query.budget,
-        row.query.check,
-        row.query.describe,
-      );
-      timed.push({ ...row, http });
+      const baseUrl = hub.url;
+      const op = () => row.query.http(client);
+      const { check, describe, budget, alongside } = row.query;
+      const http = await timeQuery(op, budget, check, describe);
+      if (alongside === undefined) {
+        timed.push({ ...row, http });
+        continue;
+      }
+      progress(`HTTP: ${row.query.name}, in step with ${alongside.map((a) => a.name).join(', ')}`);
+      const calls = alongside.map((a) => () => a.call(baseUrl));
+      timed.push({ ...row, http, inStep: await timeQuery(op, budget, check, describe, calls) });
     }
     const report = await hub.stop();
     hub = undefined;
@@ -412,17 +496,38 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
         'HTTP p99 ms',
         'calls (store / HTTP)',
       ],
-      timed.map(({ query, direct, http }) => [
-        query.name,
-        direct.shape,
-        formatMs(direct.p50),
-        formatMs(direct.p95),
-        formatMs(direct.p99),
-        formatMs(http.p50),
-        formatMs(http.p95),
-        formatMs(http.p99),
-        `${formatCount(direct.calls)} / ${formatCount(http.calls)}`,
-      ]),
+      timed.flatMap(({ query, direct, http, inStep }) => {
+        const row = [
+          query.name,
+          direct.shape,
+          formatMs(direct.p50),
+          formatMs(direct.p95),
+          formatMs(direct.p99),
+          formatMs(http.p50),
+          formatMs(http.p95),
+          formatMs(http.p99),
+          `${formatCount(direct.calls)} / ${formatCount(http.calls)}`,
+        ];
+        if (inStep === undefined) return [row];
+        const httpOnly = (name: string, shape: string, t: Timing) => [
+          name,
+          shape,
+          '',
+          '',
+          '',
+          formatMs(t.p50),
+          formatMs(t.p95),
+          formatMs(t.p99),
+          `— / ${formatCount(t.calls)}`,
+        ];
+        return [
+          row,
+          httpOnly(`in step: ${query.name}, \`HubClient\``, inStep.shape, inStep),
+          ...(query.alongside ?? []).map((a, i) =>
+            httpOnly(`in step: ${a.name}`, a.shape, inStep.alongside[i] as Timing),
+          ),
+        ];
+      }),
       ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
     );
     const budget = (b: Budget) =>
@@ -440,9 +545,10 @@ async function run({ quick }: BenchmarkOptions): Promise<string> {
       '',
       `Data: ${formatCount(loaded.traces)} realistic agent traces (an \`invoke_agent\` root, 4 to 6 \`chat\` calls with tokens, \`execute_tool\` calls between them, ${AGENTS.length} agents each in its own service, 6 models, 8 tools, about 6 % of traces failing; random-looking trace ids), evenly spread over the 7 days before the load, normalized and priced by \`normalizeSpan\` and written with \`SqliteStore.writeSpans\` (durability \`full\`) in batches of ${formatCount(plan.loadBatch)} spans; "writeSpans time" counts only those calls (generating and normalizing took the rest of the ${loaded.wallSeconds.toFixed(1)} s). Right after the load the store held ${formatBytes(loaded.sizeBytes)} with its WAL; disk/span is after a WAL checkpoint (all tables: spans, traces, rollups, services). RSS while loading: this process's resident set, sampled after every batch (it includes whatever the runner loaded before); spans are generated one batch ahead of the store, never held all at once. The 24 h window covers ${formatCount(rollups.day)} rollup rows, the 7 d window ${formatCount(rollups.week)}.`,
       '',
-      `Each query: ${budget(plan.query)}; trace by id: ${budget(plan.traceById)}, a new random stored trace each call (the same sequence both ways). Store: the \`SqliteStore\` that was just loaded (its page cache warm), called in this process. HTTP: \`HubClient\` (fetch, keep-alive) in this process against the built \`agentlens serve\` in a child process on the same file, after the store was closed; the figures include the hub's routing, JSON serialization and the client's parsing. Windows end at the time of each call (\`window=24h\` / \`7d\` over HTTP). The hub's peak RSS during the HTTP queries was ${formatBytes(report.maxRssBytes)}.`,
+      `Each query: ${budget(plan.query)}; trace by id: ${budget(plan.traceById)}, a new random stored trace each call (the same sequence both ways). Store: the \`SqliteStore\` that was just loaded (its page cache warm), called in this process. HTTP: \`HubClient\` (fetch, keep-alive) in this process against the built \`agentlens serve\` in a child process on the same file, after the store was closed; the figures include the hub's routing, JSON serialization and the client's parsing. Trace by id is then timed over HTTP a second time ("in step"), with two more calls made after each of its calls so that all three see the same machine at the same moments: another random trace through \`node:http\` (an \`http.Agent\` with keep-alive, the body parsed as JSON), and the HTTP floor, the same \`fetch\` as \`HubClient\`'s (keep-alive, a timeout signal, the JSON body read) on \`GET /healthz\`, which the hub answers without its store. Windows end at the time of each call (\`window=24h\` / \`7d\` over HTTP). The hub's peak RSS during the HTTP queries was ${formatBytes(report.maxRssBytes)}.`,
     ].join('\n');
   } finally {
+    nodeHttpAgent.destroy();
     hub?.kill();
     removeDatabase(dbPath);
     rmSync(dir, { recursive: true, force: true });
