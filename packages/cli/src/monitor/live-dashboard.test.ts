@@ -193,11 +193,20 @@ describeWithTool(
 
     it('quits on q and leaves the terminal as it was', async () => {
       tmux('send-keys', '-t', 'monitor', 'q');
-      const text = await waitForScreen((t) => t.includes('EXIT='), 'the exit status');
+      // The shell prints the exit status, then what stty says: wait for both lines, not the first.
+      const sttyLine = (t: string) =>
+        t
+          .split('\n')
+          .map((l) => l.trim())
+          .find((l) => /^-?icanon$/.test(l));
+      const text = await waitForScreen(
+        (t) => t.includes('EXIT=') && sttyLine(t) !== undefined,
+        'the exit status and the terminal mode',
+      );
       expect(text).toContain('EXIT=0');
       // Back on the main screen: nothing of the dashboard is left, and the terminal is cooked again.
       expect(text).not.toContain('RECENT ERRORS');
-      expect(text.split('\n').map((l) => l.trim())).toContain('icanon');
+      expect(sttyLine(text)).toBe('icanon');
     });
   },
 );
