@@ -172,7 +172,7 @@ export function runSqliteFloor(options: {
     db.pragma('synchronous = FULL');
     db.pragma('temp_store = MEMORY');
     db.pragma('journal_size_limit = 16777216');
-    db.pragma('cache_size = -32000');
+    db.pragma('cache_size = -16000');
     db.exec(options.spans.sql);
     const { columns } = options.spans;
     const insert = db.prepare(
