@@ -158,53 +158,55 @@ export function encodeSpans(spans: readonly SpanRecord[]): EncodedSpanBatch {
 
 /**
  * One span of an {@link EncodedSpanBatch}, as a store binds it: ids as bytes (views into the
- * batch's {@link EncodedSpanBatch.ids}; the trace id also in hex), times as `bigint`, booleans as 0 / 1, resource and scope
- * as indexes into the batch's texts. Its scalar fields have the names (and, but for the booleans,
- * the values) of the {@link SpanRecord} it was encoded from.
+ * batch's {@link EncodedSpanBatch.ids}; the trace id also in hex), times as `bigint`, booleans as
+ * 0 / 1, resource and scope as indexes into the batch's texts, attributes, events and links as
+ * JSON. Its other scalar fields are those of the {@link SpanRecord} it was encoded from.
  */
-export interface EncodedSpanRow {
-  /** The trace id in lowercase hex. */
-  readonly traceId: string;
+export interface EncodedSpanRow
+  extends Pick<
+    SpanRecord,
+    | 'traceId'
+    | 'kind'
+    | 'durationMs'
+    | 'statusCode'
+    | 'inputTokens'
+    | 'outputTokens'
+    | 'cacheReadTokens'
+    | 'cacheWriteTokens'
+    | 'reasoningTokens'
+    | 'costUsd'
+    | 'service'
+    | 'name'
+    | 'category'
+    | 'operation'
+    | 'agentName'
+    | 'provider'
+    | 'requestModel'
+    | 'responseModel'
+    | 'toolName'
+    | 'workflowName'
+    | 'costSource'
+    | 'errorType'
+    | 'statusMessage'
+    | 'agentId'
+    | 'conversationId'
+    | 'toolCallId'
+  > {
   readonly traceIdBytes: Uint8Array;
   readonly spanIdBytes: Uint8Array;
   /** Null for a root span. */
   readonly parentSpanIdBytes: Uint8Array | null;
   readonly startNs: bigint;
   readonly endNs: bigint;
-  readonly kind: number;
-  readonly durationMs: number;
-  readonly statusCode: number;
-  readonly inputTokens: number | null;
-  readonly outputTokens: number | null;
-  readonly cacheReadTokens: number | null;
-  readonly cacheWriteTokens: number | null;
-  readonly reasoningTokens: number | null;
-  readonly costUsd: number | null;
   readonly unpriced: 0 | 1;
   readonly aggregatesChildren: 0 | 1;
   readonly elided: number | null;
   readonly resource: number;
   readonly scope: number;
-  readonly service: string;
-  readonly name: string;
-  readonly category: SpanCategory;
-  readonly operation: string | null;
-  readonly agentName: string | null;
-  readonly provider: string | null;
-  readonly requestModel: string | null;
-  readonly responseModel: string | null;
-  readonly toolName: string | null;
-  readonly workflowName: string | null;
-  readonly costSource: string | null;
-  readonly errorType: string | null;
-  readonly statusMessage: string | null;
   readonly attributesJson: string;
   readonly eventsJson: string | null;
   readonly linksJson: string | null;
   readonly traceState: string | null;
-  readonly agentId: string | null;
-  readonly conversationId: string | null;
-  readonly toolCallId: string | null;
 }
 
 const nullIfNaN = (value: number): number | null => (Number.isNaN(value) ? null : value);
